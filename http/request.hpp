@@ -1,0 +1,50 @@
+// What a module sees of an HTTP request. The transport (http/server.cpp)
+// fills it; no module includes Beast. Handlers may run on any handler thread;
+// a Request is owned by one handler call at a time.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "http/form_data.hpp"
+#include "http/http_error.hpp"
+#include "http/limits.hpp"
+#include "http/zone.hpp"
+
+namespace yiwang::http {
+
+struct Request {
+  std::string method;  // upper case, e.g. "GET"
+  std::string target;  // as sent: path plus query
+  std::string path;    // percent-decoded path, without the query
+  std::string raw_query;
+  std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
+  std::string body;
+  std::map<std::string, std::string> path_params;  // from the matched route pattern
+  FormData query;                                  // parsed query string
+  std::vector<std::pair<std::string, std::string>> cookies;
+  std::string request_id;
+  std::string remote_addr;
+  std::string lang = "zh-CN";  // negotiated from ?lang= or Accept-Language
+  Zone zone = Zone::internet;
+  bool secure = false;  // arrived over TLS
+  const Limits* limits = nullptr;
+  std::string route_name;  // the pattern of the matched route (for logs and metrics)
+
+  // First header with that (lower-case) name, or nullptr.
+  const std::string* header(std::string_view name) const;
+  // A path parameter by name; empty when absent.
+  std::string param(std::string_view name) const;
+  // A cookie by name; empty when absent.
+  std::string cookie(std::string_view name) const;
+  // The body parsed as application/x-www-form-urlencoded or multipart/form-data
+  // according to Content-Type, within the request's limits.
+  std::expected<FormData, HttpError> form() const;
+  // The request's own URL path plus query, for links that return here.
+  std::string self_url() const { return target; }
+};
+
+}  // namespace yiwang::http

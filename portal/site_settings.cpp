@@ -1,0 +1,45 @@
+#include "portal/site_settings.hpp"
+
+#include "db/dialect.hpp"
+
+namespace yiwang::portal {
+
+std::vector<db::Migration> SiteSettings::migrations() {
+  return {{"portal", 1, "site settings",
+           R"(CREATE TABLE portal_settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+)"}};
+}
+
+Result<std::optional<std::string>> SiteSettings::get(const std::string& key) {
+  try {
+    auto s = db_.acquire();
+    std::string value;
+    soci::indicator ind = soci::i_null;
+    *s << "SELECT value FROM portal_settings WHERE key = :k", soci::use(key),
+        soci::into(value, ind);
+    if (!s->got_data() || ind != soci::i_ok) return std::optional<std::string>{};
+    return std::optional<std::string>{value};
+  } catch (const std::exception& e) {
+    return fail("db.query_failed", "", {{"detail", e.what()}});
+  }
+}
+
+Result<void> SiteSettings::set(const std::string& key, const std::string& value) {
+  try {
+    db_.transaction([&](soci::session& s) {
+      std::string now = db::utc_now();
+      s << "DELETE FROM portal_settings WHERE key = :k", soci::use(key);
+      s << "INSERT INTO portal_settings (key, value, updated_at) VALUES (:k, :v, :t)",
+          soci::use(key), soci::use(value), soci::use(now);
+    });
+  } catch (const std::exception& e) {
+    return fail("db.query_failed", "", {{"detail", e.what()}});
+  }
+  return {};
+}
+
+}  // namespace yiwang::portal

@@ -1,0 +1,54 @@
+// Turns a handler's page model into a full HTML response in the layout of the
+// request's zone (layouts/portal for the internet zone, layouts/workbench for
+// the intranet and exchange zones), and renders error pages (HTML, or JSON for
+// /api/ paths). Every page gets: the site block for header and footer, the
+// language and a link to the other language, the request id and the page
+// title. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "http/request.hpp"
+#include "http/response.hpp"
+#include "render/site.hpp"
+#include "render/templates.hpp"
+
+namespace yiwang::render {
+
+class PageRenderer {
+ public:
+  PageRenderer(std::shared_ptr<const Templates> templates, const Site& site)
+      : templates_(std::move(templates)), site_(site) {}
+
+  // Renders template `name` in the zone's layout. `title_key` is a catalogue
+  // key for the <title> and <h1>.
+  http::Response page(const http::Request& req, std::string_view name, std::string_view title_key,
+                      const nlohmann::json& model, int status = 200) const;
+
+  // An error page for a status, with the message of a catalogue key.
+  http::Response error(const http::Request& req, int status, std::string_view key) const;
+
+  // A JSON error body {"error":{"status","code","message","field","request_id"}}.
+  http::Response json_error(const http::Request& req, int status, const Error& error) const;
+
+  // Text of a catalogue key in the request's language.
+  std::string text(const http::Request& req, std::string_view key) const;
+
+  const Templates& templates() const { return *templates_; }
+  const Catalogue& catalogue() const { return templates_->catalogue(); }
+
+ private:
+  nlohmann::json base_model(const http::Request& req, std::string_view title_key) const;
+
+  std::shared_ptr<const Templates> templates_;
+  const Site& site_;
+};
+
+// The layout template of a zone.
+std::string_view layout_for(http::Zone zone);
+
+}  // namespace yiwang::render

@@ -1,0 +1,199 @@
+#include "tests/support/test_server.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <random>
+#include <thread>
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "core/progress.hpp"
+
+#ifndef YIWANG_SOURCE_DIR
+#define YIWANG_SOURCE_DIR "."
+#endif
+
+namespace yiwang::test {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+
+std::filesystem::path source_dir() { return YIWANG_SOURCE_DIR; }
+
+namespace {
+std::string random_suffix() {
+  std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string s;
+  for (int i = 0; i < 12; ++i) s += kHex[rng() & 0xf];
+  return s;
+}
+}  // namespace
+
+TempDir::TempDir() {
+  path_ = std::filesystem::temp_directory_path() / ("yiwang-test-" + random_suffix());
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+TestDatabase::TestDatabase(const std::filesystem::path& dir) {
+  const char* engine = std::getenv("YIWANG_TEST_ENGINE");
+  if (!engine || std::string(engine) != "postgresql") {
+    url_ = "sqlite:" + (dir / "yiwang.db").string();
+    return;
+  }
+  postgresql_ = true;
+  const char* admin = std::getenv("YIWANG_TEST_PG_URL");
+  if (!admin || !*admin) return;
+  admin_url_ = admin;
+  name_ = "yw_test_" + random_suffix();
+  soci::session s(soci::postgresql, admin_url_);
+  s << "CREATE DATABASE " + name_;
+  auto slash = admin_url_.rfind('/');
+  auto query = admin_url_.find('?', slash);
+  url_ = admin_url_.substr(0, slash + 1) + name_ +
+         (query == std::string::npos ? "" : admin_url_.substr(query));
+}
+
+TestDatabase::~TestDatabase() {
+  if (name_.empty()) return;
+  try {
+    soci::session s(soci::postgresql, admin_url_);
+    s << "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)";
+  } catch (...) {
+  }
+}
+
+std::string HttpResult::header(const std::string& name) const {
+  auto it = headers.find(name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+app::Config test_config(const std::filesystem::path& data_dir, const std::string& database_url) {
+  app::Config c;
+  c.data_dir = data_dir;
+  c.share_dir = source_dir();
+  c.database_url = database_url;
+  c.database_pool = 4;
+  c.internet.port = 0;
+  c.intranet.port = 0;
+  c.exchange.port = 0;
+  c.http.io_threads = 2;
+  c.http.handler_threads = 4;
+  c.http.shutdown_grace = std::chrono::milliseconds(2000);
+  c.log_level = "warn";
+  c.access_log = "off";
+  c.site_name = "测试市人民政府";
+  c.site_code = "1234000001";
+  c.icp_record = "测ICP备12345678号";
+  c.police_record = "测公网安备 12345678901234号";
+  return c;
+}
+
+TestServer::TestServer() : TestServer(Options{}) {}
+
+TestServer::TestServer(Options options) {
+  db_ = std::make_unique<TestDatabase>(dir_.path());
+  if (db_->url().empty()) return;
+  app::Config c = test_config(dir_.path(), db_->url());
+  if (options.configure) options.configure(c);
+  auto app = app::Application::open(c);
+  if (!app)
+    throw std::runtime_error(
+        "cannot open application: " + app.error().key + " " +
+        (app.error().params.contains("detail") ? app.error().params.at("detail") : ""));
+  NoProgress quiet;
+  if (auto n = (*app)->migrate(quiet); !n)
+    throw std::runtime_error("migration failed: " + n.error().params["detail"]);
+  if (options.import_divisions) {
+    auto v =
+        (*app)->divisions().import_package(registry::default_division_package(source_dir()), quiet);
+    if (!v) throw std::runtime_error("division import failed: " + v.error().key);
+  }
+  (*app)->start();
+  app_ = std::move(*app);
+}
+
+TestServer::~TestServer() { app_.reset(); }
+
+unsigned short TestServer::port(http::Zone zone) const { return app_->server().port(zone); }
+
+HttpResult TestServer::get(http::Zone zone, const std::string& target,
+                           const std::map<std::string, std::string>& headers) {
+  return http_request(port(zone), "GET", target, {}, headers);
+}
+
+HttpResult TestServer::request(http::Zone zone, const std::string& method,
+                               const std::string& target, const std::string& body,
+                               const std::map<std::string, std::string>& headers) {
+  return http_request(port(zone), method, target, body, headers);
+}
+
+HttpResult http_request(unsigned short port, const std::string& method, const std::string& target,
+                        const std::string& body,
+                        const std::map<std::string, std::string>& headers) {
+  asio::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.expires_after(std::chrono::seconds(10));
+  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
+  req.set(bhttp::field::host, "127.0.0.1");
+  for (const auto& [k, v] : headers) req.set(k, v);
+  req.body() = body;
+  if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH")
+    req.prepare_payload();
+  bhttp::write(stream, req);
+  beast::flat_buffer buffer;
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(64 * 1024 * 1024);
+  if (method == "HEAD") parser.skip(true);
+  bhttp::read(stream, buffer, parser);
+  auto& res = parser.get();
+  HttpResult out;
+  out.status = res.result_int();
+  for (const auto& f : res) {
+    std::string name(f.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto& slot = out.headers[name];
+    if (!slot.empty()) slot += "\n";
+    slot += std::string(f.value());
+  }
+  out.body = res.body();
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  return out;
+}
+
+std::string raw_exchange(unsigned short port, const std::string& bytes, int timeout_ms) {
+  asio::io_context ioc;
+  tcp::socket socket(ioc);
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  asio::write(socket, asio::buffer(bytes));
+  std::string out;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  socket.non_blocking(true);
+  char buf[4096];
+  while (std::chrono::steady_clock::now() < deadline) {
+    beast::error_code ec;
+    std::size_t n = socket.read_some(asio::buffer(buf), ec);
+    if (ec == asio::error::would_block) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      continue;
+    }
+    if (ec) break;
+    out.append(buf, n);
+  }
+  return out;
+}
+
+}  // namespace yiwang::test

@@ -1,0 +1,99 @@
+// Test support: temporary data directories, the database under test, and the
+// real server started in-process on ephemeral ports with a tiny HTTP client.
+//
+// The engine comes from YIWANG_TEST_ENGINE (sqlite, the default, or
+// postgresql). For postgresql, YIWANG_TEST_PG_URL names a server where each
+// test gets its own fresh database, dropped afterwards; without it the test is
+// skipped.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/application.hpp"
+#include "http/zone.hpp"
+
+namespace yiwang::test {
+
+std::filesystem::path source_dir();
+
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A database for one test: a SQLite file in `dir`, or a new PostgreSQL
+// database. url() is empty when the engine is unavailable (skip the test).
+class TestDatabase {
+ public:
+  explicit TestDatabase(const std::filesystem::path& dir);
+  ~TestDatabase();
+  const std::string& url() const { return url_; }
+  bool postgresql() const { return postgresql_; }
+
+ private:
+  std::string url_;
+  std::string admin_url_;
+  std::string name_;
+  bool postgresql_ = false;
+};
+
+struct HttpResult {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names; repeated ones joined by "\n"
+  std::string body;
+  std::string header(const std::string& name) const;
+};
+
+// A configured, migrated application listening on ephemeral ports.
+class TestServer {
+ public:
+  struct Options {
+    bool import_divisions = false;
+    std::function<void(app::Config&)> configure;
+  };
+  TestServer();
+  explicit TestServer(Options options);
+  ~TestServer();
+
+  // False when the engine under test is unavailable (the test should skip).
+  bool available() const { return app_ != nullptr; }
+  app::Application& app() { return *app_; }
+  unsigned short port(http::Zone zone) const;
+  const std::filesystem::path& data_dir() const { return dir_.path(); }
+
+  HttpResult get(http::Zone zone, const std::string& target,
+                 const std::map<std::string, std::string>& headers = {});
+  HttpResult request(http::Zone zone, const std::string& method, const std::string& target,
+                     const std::string& body = {},
+                     const std::map<std::string, std::string>& headers = {});
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<TestDatabase> db_;
+  std::unique_ptr<app::Application> app_;
+};
+
+// A configuration for tests: ephemeral loopback ports, quiet logs.
+app::Config test_config(const std::filesystem::path& data_dir, const std::string& database_url);
+
+// Sends raw bytes to a loopback port and returns everything the server sends
+// back until it closes the connection or `timeout_ms` passes.
+std::string raw_exchange(unsigned short port, const std::string& bytes, int timeout_ms = 3000);
+
+// One HTTP/1.1 request over a fresh connection.
+HttpResult http_request(unsigned short port, const std::string& method, const std::string& target,
+                        const std::string& body = {},
+                        const std::map<std::string, std::string>& headers = {});
+
+}  // namespace yiwang::test
