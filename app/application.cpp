@@ -164,8 +164,8 @@ void Application::start() {
   options.static_dir = config_.share_dir / "web" / "static";
   http::ServerHooks hooks;
   const render::PageRenderer* pages = pages_.get();
-  hooks.error_page = [pages](const http::Request& req, int status, std::string_view key) {
-    return pages->error(req, status, key);
+  hooks.error_page = [pages](const http::Request& req, const http::HttpError& e) {
+    return pages->error(req, e.status, e.key, e.params);
   };
   hooks.finish = security_headers;
   hooks.authorize = [pages](http::Request& req,
@@ -176,7 +176,7 @@ void Application::start() {
     // State-changing HTML forms must carry the CSRF token.
     if (req.method != "GET" && req.method != "HEAD" && !http::is_api_pattern(route.pattern)) {
       auto form = req.form();
-      if (!form) return pages->error(req, form.error().status, form.error().key);
+      if (!form) return pages->error(req, form.error().status, form.error().key, form.error().params);
       if (!http::csrf_valid(req, *form)) return pages->error(req, 403, "http.csrf_failed");
     }
     return std::nullopt;

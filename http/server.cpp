@@ -121,8 +121,8 @@ struct Server::Impl {
       };
     }
     if (!hooks.error_page) {
-      hooks.error_page = [](const Request&, int status, std::string_view key) {
-        return Response::text(std::string(key), status);
+      hooks.error_page = [](const Request&, const HttpError& e) {
+        return Response::text(e.key, e.status);
       };
     }
     access_log = spdlog::get("access");
@@ -131,13 +131,16 @@ struct Server::Impl {
   // ---- request handling -------------------------------------------------
 
   Response error(const Request& req, int status, std::string_view key) {
-    Response r = hooks.error_page(req, status, key);
-    r.status = status;
+    return error(req, HttpError(status, std::string(key)));
+  }
+  Response error(const Request& req, const HttpError& e) {
+    Response r = hooks.error_page(req, e);
+    r.status = e.status;
     return r;
   }
 
-  // Fills a Request from Beast's; returns an error status and key on failure.
-  std::optional<std::pair<int, std::string>> build(Request& req,
+  // Fills a Request from Beast's; returns the error on failure.
+  std::optional<HttpError> build(Request& req,
                                                    const bhttp::request<bhttp::string_body>& in,
                                                    Zone zone, const std::string& remote,
                                                    bool secure) {
@@ -156,18 +159,18 @@ struct Server::Impl {
       req.lang = preferred_language(*al, opt.languages, opt.languages.front());
     else
       req.lang = opt.languages.front();
-    if (req.target.empty() || req.target.front() != '/') return std::pair{400, "http.bad_target"};
+    if (req.target.empty() || req.target.front() != '/') return HttpError(400, "http.bad_target");
     std::string_view target = req.target;
     auto q = target.find('?');
     std::string_view raw_path = target.substr(0, q);
     if (q != std::string_view::npos) req.raw_query = std::string(target.substr(q + 1));
     auto path = percent_decode(raw_path, false);
-    if (!path) return std::pair{400, "http.bad_encoding"};
-    if (has_invalid_path_bytes(*path)) return std::pair{400, "http.bad_target"};
+    if (!path) return HttpError(400, "http.bad_encoding");
+    if (has_invalid_path_bytes(*path)) return HttpError(400, "http.bad_target");
     req.path = std::move(*path);
     if (!req.raw_query.empty()) {
       auto parsed = parse_urlencoded(req.raw_query, opt.limits);
-      if (!parsed) return std::pair{parsed.error().status, parsed.error().key};
+      if (!parsed) return parsed.error();
       req.query = std::move(*parsed);
       if (const std::string* l = req.query.get("lang")) {
         for (const auto& avail : opt.languages)
@@ -420,7 +423,7 @@ struct Server::Impl {
       bool keep_alive = in.keep_alive() && !stopping;
       Response res;
       if (auto bad = build(req, in, zone, remote, secure)) {
-        res = error(req, bad->first, bad->second);
+        res = error(req, *bad);
       } else {
         res = co_await dispatch(req);
       }

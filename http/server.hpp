@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "http/http_error.hpp"
 #include "http/limits.hpp"
 #include "http/metrics.hpp"
 #include "http/page_cache.hpp"
@@ -70,8 +71,9 @@ struct ServerHooks {
   // permission is not "public".
   std::function<std::optional<Response>(Request&, const Route&)> authorize;
   // Renders an error page (HTML in the site layout, or JSON under /api/).
-  // `key` is a message-catalogue key saying what went wrong.
-  std::function<Response(const Request&, int status, std::string_view key)> error_page;
+  // The error's key is a message-catalogue key saying what went wrong, its
+  // params fill the message's placeholders.
+  std::function<Response(const Request&, const HttpError& error)> error_page;
   // Last touch on every response (security headers and the like).
   std::function<void(const Request&, Response&)> finish;
 };

@@ -87,19 +87,20 @@ http::Response PageRenderer::json_error(const http::Request& req, int status,
   return http::Response::json(body.dump(), status);
 }
 
-http::Response PageRenderer::error(const http::Request& req, int status,
-                                   std::string_view key) const {
-  if (req.path.starts_with("/api/")) return json_error(req, status, Error(std::string(key)));
+http::Response PageRenderer::error(const http::Request& req, int status, std::string_view key,
+                                   const std::map<std::string, std::string>& params) const {
+  if (req.path.starts_with("/api/"))
+    return json_error(req, status, Error(std::string(key), "", params));
   nlohmann::json m = {
       {"status", status},
-      {"message", catalogue().text(req.lang, key)},
+      {"message", catalogue().text(req.lang, key, params)},
       {"status_title", catalogue().text(req.lang, "error.status." + std::to_string(status))}};
   try {
     return page(req, "errors/error", "error.status." + std::to_string(status), m, status);
   } catch (const std::exception&) {
     // The error page itself failed: say so plainly rather than fail again.
     return http::Response::text(
-        catalogue().text(req.lang, key) + "\nrequest id: " + req.request_id + "\n", status);
+        catalogue().text(req.lang, key, params) + "\nrequest id: " + req.request_id + "\n", status);
   }
 }
 

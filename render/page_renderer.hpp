@@ -29,8 +29,10 @@ class PageRenderer {
   http::Response page(const http::Request& req, std::string_view name, std::string_view title_key,
                       const nlohmann::json& model, int status = 200) const;
 
-  // An error page for a status, with the message of a catalogue key.
-  http::Response error(const http::Request& req, int status, std::string_view key) const;
+  // An error page for a status, with the message of a catalogue key and its
+  // parameters.
+  http::Response error(const http::Request& req, int status, std::string_view key,
+                       const std::map<std::string, std::string>& params = {}) const;
 
   // A JSON error body {"error":{"status","code","message","field","request_id"}}.
   http::Response json_error(const http::Request& req, int status, const Error& error) const;

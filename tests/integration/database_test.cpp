@@ -1,0 +1,174 @@
+// The database layer on the engine under test (SQLite, or PostgreSQL when
+// YIWANG_TEST_ENGINE=postgresql): migrations, transactions, retries.
+#include <atomic>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "db/database.hpp"
+#include "db/dialect.hpp"
+#include "db/migration.hpp"
+#include "tests/support/test_server.hpp"
+
+using namespace yiwang;
+using yiwang::test::TempDir;
+using yiwang::test::TestDatabase;
+
+namespace {
+std::unique_ptr<db::Database> open(const std::string& url, std::size_t pool = 4) {
+  db::Options o;
+  o.url = url;
+  o.pool_size = pool;
+  auto d = db::Database::open(o);
+  EXPECT_TRUE(d) << (d ? "" : d.error().params["detail"]);
+  return d ? std::move(*d) : nullptr;
+}
+
+std::vector<db::Migration> sample() {
+  return {{"sample", 1, "counters",
+           "CREATE TABLE sample_counters (\n  id ${id},\n  name TEXT NOT NULL UNIQUE,\n  n BIGINT NOT NULL\n);\n"
+           "-- a comment line\nCREATE INDEX sample_counters_n ON sample_counters (n);\n"},
+          {"sample", 2, "blobs", "CREATE TABLE sample_blobs (k TEXT PRIMARY KEY, v ${blob});\n"}};
+}
+
+#define OPEN_OR_SKIP(var, dir)                                        \
+  TestDatabase tdb_##var(dir.path());                                 \
+  if (tdb_##var.url().empty()) GTEST_SKIP() << "no PostgreSQL to test"; \
+  auto var = open(tdb_##var.url());                                   \
+  ASSERT_NE(var, nullptr)
+}  // namespace
+
+TEST(Database, MigrationsApplyOnceAndAreRecorded) {
+  TempDir dir;
+  OPEN_OR_SKIP(d, dir);
+  db::Migrator m(*d);
+  m.add(sample());
+  NoProgress quiet;
+  auto first = m.apply(quiet);
+  ASSERT_TRUE(first) << first.error().params["detail"];
+  EXPECT_EQ(*first, 2);
+  auto second = m.apply(quiet);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(*second, 0);
+  auto st = m.status();
+  ASSERT_TRUE(st);
+  ASSERT_EQ(st->size(), 2u);
+  EXPECT_TRUE((*st)[0].applied);
+  EXPECT_EQ((*st)[1].applied_at.size(), 20u);  // 2026-01-01T00:00:00Z
+}
+
+TEST(Database, FailedMigrationChangesNothingAndNamesItself) {
+  TempDir dir;
+  OPEN_OR_SKIP(d, dir);
+  db::Migrator m(*d);
+  m.add({{"broken", 1, "half", "CREATE TABLE broken_a (x INTEGER);\nCREATE TABLE nonsense syntax here;\n"}});
+  NoProgress quiet;
+  auto r = m.apply(quiet);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().key, "db.migration_failed");
+  EXPECT_EQ(r.error().params["module"], "broken");
+  // The first statement was rolled back with the second.
+  auto s = d->acquire();
+  EXPECT_THROW(*s << "SELECT COUNT(*) FROM broken_a", soci::soci_error);
+}
+
+TEST(Database, MigrationsMustBeNumberedWithoutGaps) {
+  TempDir dir;
+  OPEN_OR_SKIP(d, dir);
+  db::Migrator m(*d);
+  EXPECT_THROW(m.add({{"gap", 2, "two", "SELECT 1"}}), std::invalid_argument);
+}
+
+TEST(Database, TransactionCommitsRollsBackAndReturnsErrors) {
+  TempDir dir;
+  OPEN_OR_SKIP(d, dir);
+  db::Migrator m(*d);
+  m.add(sample());
+  NoProgress quiet;
+  ASSERT_TRUE(m.apply(quiet));
+  d->transaction([](soci::session& s) { s << "INSERT INTO sample_counters (name, n) VALUES ('a', 1)"; });
+  EXPECT_THROW(d->transaction([](soci::session& s) {
+    s << "INSERT INTO sample_counters (name, n) VALUES ('b', 1)";
+    throw std::runtime_error("changed my mind");
+  }),
+               std::runtime_error);
+  Result<int> refused = d->transaction([](soci::session& s) -> Result<int> {
+    s << "INSERT INTO sample_counters (name, n) VALUES ('c', 1)";
+    return fail("sample.refused");
+  });
+  EXPECT_FALSE(refused);
+  int count = 0;
+  *d->acquire() << "SELECT COUNT(*) FROM sample_counters", soci::into(count);
+  EXPECT_EQ(count, 1);  // only 'a'
+}
+
+TEST(Database, ConcurrentWritersAllSucceed) {
+  TempDir dir;
+  OPEN_OR_SKIP(d, dir);
+  db::Migrator m(*d);
+  m.add(sample());
+  NoProgress quiet;
+  ASSERT_TRUE(m.apply(quiet));
+  d->transaction([](soci::session& s) { s << "INSERT INTO sample_counters (name, n) VALUES ('hits', 0)"; });
+  constexpr int kThreads = 4, kEach = 50;
+  std::atomic<int> errors{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kEach; ++i) {
+        try {
+          d->transaction([](soci::session& s) {
+            long long n = 0;
+            s << "SELECT n FROM sample_counters WHERE name = 'hits'", soci::into(n);
+            ++n;
+            s << "UPDATE sample_counters SET n = :n WHERE name = 'hits'", soci::use(n);
+          });
+        } catch (const std::exception&) {
+          ++errors;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  long long n = 0;
+  *d->acquire() << "SELECT n FROM sample_counters WHERE name = 'hits'", soci::into(n);
+  EXPECT_EQ(errors.load(), 0);
+  if (d->engine() == db::Engine::sqlite) EXPECT_EQ(n, kThreads * kEach);  // BEGIN IMMEDIATE serialises
+}
+
+TEST(Database, BadUrlsAreRefusedWithoutLeakingPasswords) {
+  db::Options o;
+  o.url = "mysql://x";
+  auto r = db::Database::open(o);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().key, "db.bad_url");
+  EXPECT_EQ(r.error().field, "database.url");
+  o.url = "postgresql://user:hunter2@127.0.0.1:1/none";
+  auto pg = db::Database::open(o);
+  ASSERT_FALSE(pg);
+  EXPECT_EQ(pg.error().key, "db.connect");
+  EXPECT_EQ(pg.error().params["url"].find("hunter2"), std::string::npos);
+}
+
+TEST(Database, SqlitePragmasAreSet) {
+  TempDir dir;
+  auto d = open("sqlite:" + (dir.path() / "p.db").string());
+  ASSERT_NE(d, nullptr);
+  auto s = d->acquire();
+  std::string mode;
+  int fk = 0, sync = 0;
+  *s << "PRAGMA journal_mode", soci::into(mode);
+  *s << "PRAGMA foreign_keys", soci::into(fk);
+  *s << "PRAGMA synchronous", soci::into(sync);
+  EXPECT_EQ(mode, "wal");
+  EXPECT_EQ(fk, 1);
+  EXPECT_EQ(sync, 2);  // FULL
+}
+
+TEST(Dialect, TokensExpandPerEngine) {
+  EXPECT_EQ(db::dialect_sql(db::Engine::sqlite, "x ${id}, y ${blob}"),
+            "x INTEGER PRIMARY KEY AUTOINCREMENT, y BLOB");
+  EXPECT_EQ(db::dialect_sql(db::Engine::postgresql, "y ${blob}"), "y BYTEA");
+  auto parts = db::split_statements("CREATE TABLE a (x TEXT);\n-- note;\nCREATE TABLE b (y TEXT);\n");
+  ASSERT_EQ(parts.size(), 2u);
+}
