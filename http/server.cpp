@@ -140,10 +140,8 @@ struct Server::Impl {
   }
 
   // Fills a Request from Beast's; returns the error on failure.
-  std::optional<HttpError> build(Request& req,
-                                                   const bhttp::request<bhttp::string_body>& in,
-                                                   Zone zone, const std::string& remote,
-                                                   bool secure) {
+  std::optional<HttpError> build(Request& req, const bhttp::request<bhttp::string_body>& in,
+                                 Zone zone, const std::string& remote, bool secure) {
     req.zone = zone;
     req.remote_addr = remote;
     req.secure = secure;
@@ -159,6 +157,14 @@ struct Server::Impl {
       req.lang = preferred_language(*al, opt.languages, opt.languages.front());
     else
       req.lang = opt.languages.front();
+    // A language chosen earlier (the switch link sets a cookie) beats the
+    // browser's preference; ?lang= below beats both.
+    if (const std::string* c = req.header("cookie")) {
+      for (const auto& [name, value] : parse_cookie_header(*c))
+        if (name == kLanguageCookie)
+          for (const auto& avail : opt.languages)
+            if (avail == value) req.lang = avail;
+    }
     if (req.target.empty() || req.target.front() != '/') return HttpError(400, "http.bad_target");
     std::string_view target = req.target;
     auto q = target.find('?');
@@ -180,6 +186,19 @@ struct Server::Impl {
     if (const std::string* c = req.header("cookie")) req.cookies = parse_cookie_header(*c);
     req.body = in.body();
     return std::nullopt;
+  }
+
+  // Remembers a language chosen with ?lang= in a cookie, so following links
+  // and forms stay in it. Added after the page cache, never stored in it.
+  void remember_language(const Request& req, Response& res) {
+    const std::string* chosen = req.query.get("lang");
+    if (!chosen || *chosen != req.lang || req.cookie(kLanguageCookie) == req.lang) return;
+    SetCookie c;
+    c.name = kLanguageCookie;
+    c.value = req.lang;
+    c.max_age = 365LL * 24 * 3600;
+    c.secure = req.secure;
+    res.add("Set-Cookie", format_set_cookie(c));
   }
 
   Response serve_static(const Request& req, std::string_view rest) {
@@ -296,6 +315,7 @@ struct Server::Impl {
   }
 
   void finish(const Request& req, Response& res) {
+    remember_language(req, res);
     if (hooks.finish) hooks.finish(req, res);
     res.set("X-Request-Id", req.request_id);
   }
@@ -373,6 +393,9 @@ struct Server::Impl {
         if (ec == bhttp::error::header_limit) {
           status = 431;
           key = "http.header_too_large";
+        } else if (ec == bhttp::error::body_limit) {
+          status = 413;  // a declared Content-Length over the limit
+          key = "http.body_too_large";
         } else if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
                    ec == beast::error::timeout || ec == asio::error::operation_aborted ||
                    ec == asio::error::connection_reset) {
@@ -424,6 +447,7 @@ struct Server::Impl {
       Response res;
       if (auto bad = build(req, in, zone, remote, secure)) {
         res = error(req, *bad);
+        keep_alive = false;  // a client that sends malformed requests gets no second try
       } else {
         res = co_await dispatch(req);
       }

@@ -49,6 +49,9 @@ struct ListenerConfig {
   TlsConfig tls;
 };
 
+// The cookie that keeps a language chosen with ?lang=.
+inline constexpr const char* kLanguageCookie = "yw_lang";
+
 struct ServerOptions {
   std::vector<ListenerConfig> listeners;
   unsigned io_threads = 0;        // 0: one per CPU

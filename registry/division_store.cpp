@@ -1,5 +1,6 @@
 #include "registry/division_store.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <mutex>
 #include <regex>
@@ -222,8 +223,12 @@ Result<void> DivisionStore::load() {
   } catch (const std::exception& e) {
     return fail("registry.division.load", "", {{"detail", e.what()}});
   }
+  std::unordered_map<std::string, std::vector<std::string>> children;
+  for (const auto& [code, d] : map) children[d.parent_code].push_back(code);
+  for (auto& [parent, codes] : children) std::sort(codes.begin(), codes.end());
   std::unique_lock lock(mu_);
   divisions_ = std::move(map);
+  children_ = std::move(children);
   version_ = std::move(version);
   return {};
 }
@@ -248,10 +253,9 @@ std::optional<Division> DivisionStore::find(std::string_view code) const {
 std::vector<Division> DivisionStore::children(std::string_view code) const {
   std::shared_lock lock(mu_);
   std::vector<Division> out;
-  for (const auto& [c, d] : divisions_)
-    if (d.parent_code == code) out.push_back(d);
-  std::sort(out.begin(), out.end(),
-            [](const Division& a, const Division& b) { return a.code < b.code; });
+  auto it = children_.find(std::string(code));
+  if (it == children_.end()) return out;
+  for (const auto& c : it->second) out.push_back(divisions_.at(c));
   return out;
 }
 

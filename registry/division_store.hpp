@@ -63,6 +63,7 @@ class DivisionStore {
   db::Database& db_;
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, Division> divisions_;
+  std::unordered_map<std::string, std::vector<std::string>> children_;  // parent → codes, sorted
   std::optional<DivisionVersion> version_;
 };
 

@@ -192,7 +192,7 @@ void register_registry_routes(http::Router& router, const render::PageRenderer& 
            } else {
              auto check = check_identifier(*kind, value, divisions);
              r["normalised"] = check.normalised;
-             r["converted"] = check.converted;
+             if (!check.converted.empty()) r["converted"] = check.converted;
              if (check.status == core::IdStatus::valid) {
                r["css"] = "ok";
                r["verdict"] = pages.text(req, "registry.check_id.valid");

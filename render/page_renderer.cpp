@@ -1,5 +1,7 @@
 #include "render/page_renderer.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "http/percent_encoding.hpp"
@@ -49,6 +51,10 @@ nlohmann::json PageRenderer::base_model(const http::Request& req,
       {"icp", s.icp_record},
       {"police_record", s.police_record},
       {"has_filings", !s.code.empty() || !s.icp_record.empty() || !s.police_record.empty()}};
+  // Chinese names on English pages are marked as Chinese (WCAG 3.1.2).
+  bool ascii = std::all_of(s.name.begin(), s.name.end(),
+                           [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  m["site"]["name_lang"] = ascii ? "en" : "zh-CN";
   m["lang"] = req.lang;
   m["html_lang"] = req.lang == "en" ? "en" : "zh-CN";
   bool en = req.lang == "en";

@@ -13,8 +13,8 @@ using yiwang::test::TestServer;
   if (!(s).available()) GTEST_SKIP() << "database engine under test is not available"
 
 namespace {
-nlohmann::json check(TestServer& s, const std::string& kind, const std::string& value, int* status = nullptr,
-                     const std::string& lang = "zh-CN") {
+nlohmann::json check(TestServer& s, const std::string& kind, const std::string& value,
+                     int* status = nullptr, const std::string& lang = "zh-CN") {
   auto r = s.get(Zone::internet, "/api/v1/identifiers/check?kind=" + kind + "&value=" +
                                      yiwang::http::percent_encode(value) + "&lang=" + lang);
   if (status) *status = r.status;
@@ -25,7 +25,9 @@ nlohmann::json check(TestServer& s, const std::string& kind, const std::string& 
 
 class Api : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { server_ = new TestServer(TestServer::Options{.import_divisions = true}); }
+  static void SetUpTestSuite() {
+    server_ = new TestServer(TestServer::Options{.import_divisions = true});
+  }
   static void TearDownTestSuite() {
     delete server_;
     server_ = nullptr;
@@ -83,18 +85,22 @@ TEST_F(Api, ErrorsNameTheFieldAndRule) {
 }
 
 TEST_F(Api, HostileInputIsJustInvalid) {
-  for (std::string v : {"<script>alert(1)</script>", "' OR 1=1 --", "1; DROP TABLE registry_divisions",
-                        "１１０１０５", "\xe4\xb8\x80\xe7\xbd\x91", "%00", "\t\n"}) {
+  for (std::string v :
+       {"<script>alert(1)</script>", "' OR 1=1 --", "1; DROP TABLE registry_divisions",
+        "１１０１０５", "\xe4\xb8\x80\xe7\xbd\x91", "%00", "\t\n"}) {
     int status = 0;
     auto r = check(*server_, "citizen", v, &status);
     EXPECT_TRUE(status == 200 || status == 400) << v;
-    if (status == 200) EXPECT_EQ(r["status"], "invalid") << v;
+    if (status == 200) {
+      EXPECT_EQ(r["status"], "invalid") << v;
+    }
   }
   // The table is intact.
   auto d = server_->get(Zone::internet, "/api/v1/divisions/110105");
   EXPECT_EQ(d.status, 200);
   // And the HTML tool escapes what it echoes back.
-  auto page = server_->get(Zone::internet, "/tools/check-id?kind=citizen&value=%3Cscript%3Ex%3C%2Fscript%3E");
+  auto page = server_->get(Zone::internet,
+                           "/tools/check-id?kind=citizen&value=%3Cscript%3Ex%3C%2Fscript%3E");
   EXPECT_EQ(page.status, 200);
   EXPECT_EQ(page.body.find("<script>x"), std::string::npos);
   EXPECT_NE(page.body.find("&lt;script&gt;x"), std::string::npos);
@@ -132,7 +138,8 @@ TEST_F(Api, WorkdaysOnIntranetOnly) {
   EXPECT_EQ(nlohmann::json::parse(bad.body)["error"]["field"], "date");
   auto neg = server_->get(Zone::intranet, "/api/v1/workdays/add?date=2026-02-10&days=-1");
   EXPECT_EQ(nlohmann::json::parse(neg.body)["error"]["field"], "days");
-  EXPECT_EQ(server_->get(Zone::internet, "/api/v1/workdays/add?date=2026-09-15&days=20").status, 404);
+  EXPECT_EQ(server_->get(Zone::internet, "/api/v1/workdays/add?date=2026-09-15&days=20").status,
+            404);
   // The page keeps what was typed when it reports an error.
   auto page = server_->get(Zone::intranet, "/tools/workdays?date=2026-13-01&days=5");
   EXPECT_EQ(page.status, 400);

@@ -26,15 +26,16 @@ std::unique_ptr<db::Database> open(const std::string& url, std::size_t pool = 4)
 
 std::vector<db::Migration> sample() {
   return {{"sample", 1, "counters",
-           "CREATE TABLE sample_counters (\n  id ${id},\n  name TEXT NOT NULL UNIQUE,\n  n BIGINT NOT NULL\n);\n"
+           "CREATE TABLE sample_counters (\n  id ${id},\n  name TEXT NOT NULL UNIQUE,\n  n BIGINT "
+           "NOT NULL\n);\n"
            "-- a comment line\nCREATE INDEX sample_counters_n ON sample_counters (n);\n"},
           {"sample", 2, "blobs", "CREATE TABLE sample_blobs (k TEXT PRIMARY KEY, v ${blob});\n"}};
 }
 
-#define OPEN_OR_SKIP(var, dir)                                        \
-  TestDatabase tdb_##var(dir.path());                                 \
+#define OPEN_OR_SKIP(var, dir)                                          \
+  TestDatabase tdb_##var(dir.path());                                   \
   if (tdb_##var.url().empty()) GTEST_SKIP() << "no PostgreSQL to test"; \
-  auto var = open(tdb_##var.url());                                   \
+  auto var = open(tdb_##var.url());                                     \
   ASSERT_NE(var, nullptr)
 }  // namespace
 
@@ -61,7 +62,8 @@ TEST(Database, FailedMigrationChangesNothingAndNamesItself) {
   TempDir dir;
   OPEN_OR_SKIP(d, dir);
   db::Migrator m(*d);
-  m.add({{"broken", 1, "half", "CREATE TABLE broken_a (x INTEGER);\nCREATE TABLE nonsense syntax here;\n"}});
+  m.add({{"broken", 1, "half",
+          "CREATE TABLE broken_a (x INTEGER);\nCREATE TABLE nonsense syntax here;\n"}});
   NoProgress quiet;
   auto r = m.apply(quiet);
   ASSERT_FALSE(r);
@@ -86,7 +88,8 @@ TEST(Database, TransactionCommitsRollsBackAndReturnsErrors) {
   m.add(sample());
   NoProgress quiet;
   ASSERT_TRUE(m.apply(quiet));
-  d->transaction([](soci::session& s) { s << "INSERT INTO sample_counters (name, n) VALUES ('a', 1)"; });
+  d->transaction(
+      [](soci::session& s) { s << "INSERT INTO sample_counters (name, n) VALUES ('a', 1)"; });
   EXPECT_THROW(d->transaction([](soci::session& s) {
     s << "INSERT INTO sample_counters (name, n) VALUES ('b', 1)";
     throw std::runtime_error("changed my mind");
@@ -109,7 +112,8 @@ TEST(Database, ConcurrentWritersAllSucceed) {
   m.add(sample());
   NoProgress quiet;
   ASSERT_TRUE(m.apply(quiet));
-  d->transaction([](soci::session& s) { s << "INSERT INTO sample_counters (name, n) VALUES ('hits', 0)"; });
+  d->transaction(
+      [](soci::session& s) { s << "INSERT INTO sample_counters (name, n) VALUES ('hits', 0)"; });
   constexpr int kThreads = 4, kEach = 50;
   std::atomic<int> errors{0};
   std::vector<std::thread> threads;
@@ -133,7 +137,9 @@ TEST(Database, ConcurrentWritersAllSucceed) {
   long long n = 0;
   *d->acquire() << "SELECT n FROM sample_counters WHERE name = 'hits'", soci::into(n);
   EXPECT_EQ(errors.load(), 0);
-  if (d->engine() == db::Engine::sqlite) EXPECT_EQ(n, kThreads * kEach);  // BEGIN IMMEDIATE serialises
+  if (d->engine() == db::Engine::sqlite) {
+    EXPECT_EQ(n, kThreads * kEach);  // BEGIN IMMEDIATE serialises
+  }
 }
 
 TEST(Database, BadUrlsAreRefusedWithoutLeakingPasswords) {
@@ -169,6 +175,7 @@ TEST(Dialect, TokensExpandPerEngine) {
   EXPECT_EQ(db::dialect_sql(db::Engine::sqlite, "x ${id}, y ${blob}"),
             "x INTEGER PRIMARY KEY AUTOINCREMENT, y BLOB");
   EXPECT_EQ(db::dialect_sql(db::Engine::postgresql, "y ${blob}"), "y BYTEA");
-  auto parts = db::split_statements("CREATE TABLE a (x TEXT);\n-- note;\nCREATE TABLE b (y TEXT);\n");
+  auto parts =
+      db::split_statements("CREATE TABLE a (x TEXT);\n-- note;\nCREATE TABLE b (y TEXT);\n");
   ASSERT_EQ(parts.size(), 2u);
 }

@@ -1,5 +1,8 @@
 // The pages of this issue through the real server: portal home, workbench
 // sign-in, error pages, languages, footer filings, security headers.
+#include <chrono>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "tests/support/test_server.hpp"
@@ -92,7 +95,13 @@ TEST(Pages, HealthzOnEveryZoneMetricsOnIntranetOnly) {
     EXPECT_EQ(r.body, "ok\n");
   }
   s.get(Zone::internet, "/");
-  auto m = s.get(Zone::intranet, "/metrics");
+  // The request is counted just after its response is written: wait for it.
+  yiwang::test::HttpResult m;
+  for (int i = 0; i < 200; ++i) {
+    m = s.get(Zone::intranet, "/metrics");
+    if (m.body.find("zone=\"internet\",route=\"/\"") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   EXPECT_EQ(m.status, 200);
   EXPECT_NE(m.body.find("yiwang_http_requests_total{zone=\"internet\",route=\"/"
                         "\",method=\"GET\",status=\"200\"}"),
@@ -101,4 +110,23 @@ TEST(Pages, HealthzOnEveryZoneMetricsOnIntranetOnly) {
   EXPECT_NE(m.body.find("yiwang_db_pool_in_use"), std::string::npos);
   EXPECT_EQ(s.get(Zone::internet, "/metrics").status, 404);
   EXPECT_EQ(s.get(Zone::exchange, "/metrics").status, 404);
+}
+
+TEST(Pages, ChosenLanguageIsRememberedInACookie) {
+  TestServer s;
+  REQUIRE_SERVER(s);
+  auto chosen = s.get(Zone::internet, "/?lang=en", {{"Accept-Language", "zh-CN"}});
+  EXPECT_NE(chosen.header("set-cookie").find("yw_lang=en"), std::string::npos);
+  auto next =
+      s.get(Zone::internet, "/divisions", {{"Accept-Language", "zh-CN"}, {"Cookie", "yw_lang=en"}});
+  EXPECT_NE(next.body.find("<html lang=\"en\">"), std::string::npos);
+  EXPECT_TRUE(next.header("set-cookie").empty());
+  // An unknown language in the cookie is ignored.
+  auto odd = s.get(Zone::internet, "/", {{"Accept-Language", "zh-CN"}, {"Cookie", "yw_lang=xx"}});
+  EXPECT_NE(odd.body.find("<html lang=\"zh-CN\">"), std::string::npos);
+  // Cached pages never carry the cookie to someone else.
+  auto cached = s.get(Zone::internet, "/?lang=en");
+  auto other = s.get(Zone::internet, "/?lang=en", {{"Cookie", "yw_lang=en"}});
+  EXPECT_TRUE(other.header("set-cookie").empty());
+  EXPECT_NE(cached.header("set-cookie").find("yw_lang=en"), std::string::npos);
 }

@@ -39,24 +39,21 @@ class ServerTest : public ::testing::Test {
     router_.add(route(Zone::internet, "GET", "/hello", [](Request& req) {
       return Response::text("hello " + req.query.value("name", "world"));
     }));
-    router_.add(route(Zone::internet, "GET", "/items/{id}", [](Request& req) {
-      return Response::text("item " + req.param("id"));
-    }));
+    router_.add(route(Zone::internet, "GET", "/items/{id}",
+                      [](Request& req) { return Response::text("item " + req.param("id")); }));
     router_.add(route(Zone::internet, "POST", "/echo", [](Request& req) {
       auto form = req.form();
       if (!form) return Response::text(form.error().key, form.error().status);
       return Response::text("got " + form->value("a"));
     }));
-    router_.add(route(Zone::intranet, "GET", "/inside", [](Request&) {
-      return Response::text("inside");
-    }));
+    router_.add(
+        route(Zone::intranet, "GET", "/inside", [](Request&) { return Response::text("inside"); }));
     router_.add(route(Zone::internet, "GET", "/slow", [](Request&) {
       std::this_thread::sleep_for(std::chrono::milliseconds(600));
       return Response::text("slow done");
     }));
-    router_.add(route(Zone::internet, "GET", "/boom", [](Request&) -> Response {
-      throw std::runtime_error("handler failure");
-    }));
+    router_.add(route(Zone::internet, "GET", "/boom",
+                      [](Request&) -> Response { throw std::runtime_error("handler failure"); }));
     Route cached = route(Zone::internet, "GET", "/cached", [this](Request&) {
       Response r = Response::html("<p>render " + std::to_string(++renders_) + "</p>");
       r.cache_seconds = 60;
@@ -64,9 +61,8 @@ class ServerTest : public ::testing::Test {
     });
     cached.cacheable = true;
     router_.add(std::move(cached));
-    Route secret = route(Zone::intranet, "GET", "/private", [](Request&) {
-      return Response::text("secret");
-    });
+    Route secret =
+        route(Zone::intranet, "GET", "/private", [](Request&) { return Response::text("secret"); });
     secret.permission = "office.private.read";
     router_.add(std::move(secret));
   }
@@ -160,14 +156,17 @@ TEST_F(ServerTest, MalformedRequestsGet4xxAndServerStaysUp) {
   EXPECT_EQ(status_of(raw_exchange(port(), "GARBAGE\r\n\r\n")), 400);
   EXPECT_EQ(status_of(raw_exchange(port(), "GET /hello HTTP/9.9\r\nHost: x\r\n\r\n")), 400);
   EXPECT_EQ(status_of(raw_exchange(port(), "GET /hel%zzlo HTTP/1.1\r\nHost: x\r\n\r\n")), 400);
-  EXPECT_EQ(status_of(raw_exchange(port(), "GET /hello?a=%C0%AF HTTP/1.1\r\nHost: x\r\n\r\n")), 400);
+  EXPECT_EQ(status_of(raw_exchange(port(), "GET /hello?a=%C0%AF HTTP/1.1\r\nHost: x\r\n\r\n")),
+            400);
   EXPECT_EQ(status_of(raw_exchange(port(), "GET /hello%00 HTTP/1.1\r\nHost: x\r\n\r\n")), 400);
   EXPECT_EQ(status_of(raw_exchange(port(), "GET relative HTTP/1.1\r\nHost: x\r\n\r\n")), 400);
-  std::string huge = "GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(8000, 'a') + "\r\n\r\n";
+  std::string huge =
+      "GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(8000, 'a') + "\r\n\r\n";
   EXPECT_EQ(status_of(raw_exchange(port(), huge)), 431);
-  std::string big_body = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                         "application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n" +
-                         std::string(100000, 'a');
+  std::string big_body =
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: "
+      "application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n" +
+      std::string(100000, 'a');
   EXPECT_EQ(status_of(raw_exchange(port(), big_body)), 413);
   // Still serving.
   EXPECT_EQ(http_request(port(), "GET", "/hello").status, 200);
@@ -184,7 +183,9 @@ TEST_F(ServerTest, HandlerExceptionBecomes500WithRequestId) {
 
 TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   start();
-  std::string two = "GET /hello HTTP/1.1\r\nHost: x\r\n\r\nGET /items/7 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  std::string two =
+      "GET /hello HTTP/1.1\r\nHost: x\r\n\r\nGET /items/7 HTTP/1.1\r\nHost: x\r\nConnection: "
+      "close\r\n\r\n";
   std::string out = raw_exchange(port(), two);
   EXPECT_NE(out.find("hello world"), std::string::npos);
   EXPECT_NE(out.find("item 7"), std::string::npos);
@@ -230,14 +231,16 @@ TEST_F(ServerTest, StaticFilesWithEtagGzipAndNoTraversal) {
   EXPECT_EQ(r.header("content-type"), "text/css; charset=utf-8");
   EXPECT_FALSE(r.header("etag").empty());
   EXPECT_NE(r.header("cache-control").find("max-age"), std::string::npos);
-  auto again = http_request(port(), "GET", "/static/css/a.css", {}, {{"If-None-Match", r.header("etag")}});
+  auto again =
+      http_request(port(), "GET", "/static/css/a.css", {}, {{"If-None-Match", r.header("etag")}});
   EXPECT_EQ(again.status, 304);
   EXPECT_TRUE(again.body.empty());
   auto gz = http_request(port(), "GET", "/static/css/a.css", {}, {{"Accept-Encoding", "gzip"}});
   EXPECT_EQ(gz.header("content-encoding"), "gzip");
   EXPECT_LT(gz.body.size(), r.body.size());
-  for (const char* bad : {"/static/../CMakeLists.txt", "/static/%2e%2e/x", "/static/css/..%2f..%2fa.css",
-                          "/static/.secret", "/static/css%5ca.css", "/static/nothing.css"})
+  for (const char* bad :
+       {"/static/../CMakeLists.txt", "/static/%2e%2e/x", "/static/css/..%2f..%2fa.css",
+        "/static/.secret", "/static/css%5ca.css", "/static/nothing.css"})
     EXPECT_EQ(http_request(port(), "GET", bad).status, 404) << bad;
 }
 
@@ -248,7 +251,9 @@ TEST_F(ServerTest, PageCacheServesRenderedPageAgainUntilInvalidated) {
   EXPECT_EQ(first.body, "<p>render 1</p>");
   EXPECT_EQ(second.body, "<p>render 1</p>");
   EXPECT_FALSE(second.header("etag").empty());
-  EXPECT_EQ(http_request(port(), "GET", "/cached", {}, {{"If-None-Match", second.header("etag")}}).status, 304);
+  EXPECT_EQ(
+      http_request(port(), "GET", "/cached", {}, {{"If-None-Match", second.header("etag")}}).status,
+      304);
   // A signed-in user never gets (or fills) the shared cache.
   EXPECT_EQ(http_request(port(), "GET", "/cached", {}, {{"Cookie", "yw_session=abc"}}).body,
             "<p>render 2</p>");
@@ -261,8 +266,17 @@ TEST_F(ServerTest, MetricsCountRequestsByRouteAndStatus) {
   http_request(port(), "GET", "/items/1");
   http_request(port(), "GET", "/items/2");
   http_request(port(), "GET", "/missing");
-  std::string text = metrics_.render();
-  EXPECT_NE(text.find("yiwang_http_requests_total{zone=\"internet\",route=\"/items/{id}\",method=\"GET\",status=\"200\"} 2"),
+  // A request is counted just after its response is written: wait for it.
+  std::string text;
+  for (int i = 0; i < 200; ++i) {
+    text = metrics_.render();
+    if (text.find("status=\"404\"") != std::string::npos &&
+        text.find("status=\"200\"} 2") != std::string::npos)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_NE(text.find("yiwang_http_requests_total{zone=\"internet\",route=\"/items/"
+                      "{id}\",method=\"GET\",status=\"200\"} 2"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("route=\"-\",method=\"GET\",status=\"404\"} 1"), std::string::npos) << text;
@@ -293,8 +307,16 @@ TEST(Router, RefusesRoutesWithoutPermissionOrClassifiedOnInternet) {
 TEST(Router, MatchesParametersAndRest) {
   Router r;
   auto h = [](Request&) { return Response::text(""); };
-  r.add({.method = "GET", .pattern = "/a/{x}/b/{y}", .zone = Zone::internet, .permission = "public", .handler = h});
-  r.add({.method = "GET", .pattern = "/files/{path...}", .zone = Zone::internet, .permission = "public", .handler = h});
+  r.add({.method = "GET",
+         .pattern = "/a/{x}/b/{y}",
+         .zone = Zone::internet,
+         .permission = "public",
+         .handler = h});
+  r.add({.method = "GET",
+         .pattern = "/files/{path...}",
+         .zone = Zone::internet,
+         .permission = "public",
+         .handler = h});
   auto m = r.match(Zone::internet, "GET", "/a/1/b/2");
   ASSERT_NE(m.route, nullptr);
   EXPECT_EQ(m.params["x"], "1");
