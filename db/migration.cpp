@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "db/dialect.hpp"
+#include "db/row_value.hpp"
 
 namespace yiwang::db {
 
@@ -69,7 +70,7 @@ Result<std::vector<MigrationStatus>> Migrator::status() {
     soci::rowset<soci::row> rows =
         (s->prepare << "SELECT module, number, applied_at FROM schema_migrations");
     for (const auto& r : rows)
-      applied[{r.get<std::string>(0), r.get<int>(1)}] = r.get<std::string>(2);
+      applied[{r.get<std::string>(0), static_cast<int>(row_int64(r, 1))}] = r.get<std::string>(2);
   } catch (const std::exception& e) {
     return fail("db.migration_status", "", {{"detail", e.what()}});
   }

@@ -28,9 +28,14 @@ Result<std::optional<std::string>> SiteSettings::get(const std::string& key) {
   }
 }
 
-Result<void> SiteSettings::set(const std::string& key, const std::string& value) {
+Result<void> SiteSettings::set(const std::string& key, const std::string& value,
+                               audit::AuditEvent who) {
+  who.event = "portal.setting.change";
+  who.object = "setting:" + key;
+  who.detail = value;
   try {
     db_.transaction([&](soci::session& s) {
+      audit::AuditLog::record(s, who);
       std::string now = db::utc_now();
       s << "DELETE FROM portal_settings WHERE key = :k", soci::use(key);
       s << "INSERT INTO portal_settings (key, value, updated_at) VALUES (:k, :v, :t)",

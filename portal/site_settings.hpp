@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/audit_log.hpp"
 #include "core/error.hpp"
 #include "db/database.hpp"
 #include "db/migration.hpp"
@@ -21,8 +22,9 @@ class SiteSettings {
 
   // The stored value of a setting, or nullopt.
   Result<std::optional<std::string>> get(const std::string& key);
-  // Stores a value (insert or replace) in its own transaction.
-  Result<void> set(const std::string& key, const std::string& value);
+  // Stores a value (insert or replace) in its own transaction, with the audit
+  // record of who changed it (`who.event` and `who.object` are filled in).
+  Result<void> set(const std::string& key, const std::string& value, audit::AuditEvent who);
 
  private:
   db::Database& db_;

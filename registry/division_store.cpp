@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "db/dialect.hpp"
+#include "db/row_value.hpp"
 
 namespace yiwang::registry {
 
@@ -86,7 +87,8 @@ std::filesystem::path default_division_package(const std::filesystem::path& shar
 }
 
 Result<DivisionVersion> DivisionStore::import_package(const std::filesystem::path& dir,
-                                                      Progress& progress) {
+                                                      Progress& progress, audit::AuditEvent who) {
+  who.event = "registry.divisions.import";
   std::ifstream pkg(dir / "package.json");
   if (!pkg) return fail("registry.division.no_package", "", {{"path", dir.string()}});
   nlohmann::json meta;
@@ -155,7 +157,10 @@ Result<DivisionVersion> DivisionStore::import_package(const std::filesystem::pat
       soci::indicator ind;
       s << "SELECT MAX(id) FROM registry_division_versions WHERE source = :s AND data_date = :d",
           soci::use(v.source), soci::use(v.data_date), soci::into(existing, ind);
+      who.object = "divisions:" + v.source + "@" + v.data_date;
       if (ind == soci::i_ok && existing > 0) {
+        who.detail = "already imported; made current";
+        audit::AuditLog::record(s, who);
         s << "UPDATE registry_division_versions SET is_current = CASE WHEN id = :id THEN 1 ELSE 0 "
              "END",
             soci::use(existing);
@@ -185,6 +190,8 @@ Result<DivisionVersion> DivisionStore::import_package(const std::filesystem::pat
         if (++done % 250 == 0) progress.update("divisions", done, rows.size());
       }
       progress.update("divisions", rows.size(), rows.size());
+      who.detail = std::to_string(rows.size()) + " divisions";
+      audit::AuditLog::record(s, who);
       return v;
     });
   } catch (const std::exception& e) {
@@ -215,8 +222,8 @@ Result<void> DivisionStore::load() {
                          "version_id = :v",
            soci::use(v.id));
       for (const auto& r : rows) {
-        Division d{r.get<std::string>(0), r.get<std::string>(1), r.get<int>(2),
-                   r.get<std::string>(3)};
+        Division d{r.get<std::string>(0), r.get<std::string>(1),
+                   static_cast<int>(db::row_int64(r, 2)), r.get<std::string>(3)};
         map.emplace(d.code, std::move(d));
       }
     }

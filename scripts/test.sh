@@ -52,6 +52,7 @@ start_postgres() {
   runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$pg_dir/data" -l "$pg_dir/log" -w \
     -o "-p $port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
   export YIWANG_TEST_PG_URL="postgresql://postgres@127.0.0.1:$port/postgres"
+  export YIWANG_TEST_REQUIRE_PG=1
 }
 
 run_ctest() {  # run_ctest BUILD_DIR LABEL

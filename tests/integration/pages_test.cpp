@@ -3,7 +3,13 @@
 #include <chrono>
 #include <thread>
 
+#include <fstream>
+
 #include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+#include "app/logging.hpp"
 
 #include "tests/support/test_server.hpp"
 
@@ -129,4 +135,34 @@ TEST(Pages, ChosenLanguageIsRememberedInACookie) {
   auto other = s.get(Zone::internet, "/?lang=en", {{"Cookie", "yw_lang=en"}});
   EXPECT_TRUE(other.header("set-cookie").empty());
   EXPECT_NE(cached.header("set-cookie").find("yw_lang=en"), std::string::npos);
+}
+
+TEST(Pages, AccessLogHasOneJsonLinePerRequestWithItsId) {
+  TestServer s(TestServer::Options{.configure = [](yiwang::app::Config& c) {
+    c.access_log = "access.log";
+    yiwang::app::setup_logging(c);
+  }});
+  REQUIRE_SERVER(s);
+  auto r = s.get(Zone::internet, "/divisions?secret=11010519491231002X");
+  std::string id = r.header("x-request-id");
+  ASSERT_FALSE(id.empty());
+  std::string line;
+  for (int i = 0; i < 200 && line.empty(); ++i) {
+    spdlog::get("access")->flush();
+    std::ifstream in(s.data_dir() / "access.log");
+    std::string l;
+    while (std::getline(in, l))
+      if (l.find(id) != std::string::npos) line = l;
+    if (line.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_FALSE(line.empty());
+  auto j = nlohmann::json::parse(line);
+  EXPECT_EQ(j["request_id"], id);
+  EXPECT_EQ(j["zone"], "internet");
+  EXPECT_EQ(j["path"], "/divisions");
+  EXPECT_EQ(j["status"], 200);
+  EXPECT_EQ(j["method"], "GET");
+  // The query string (which may hold personal data) is never logged.
+  EXPECT_EQ(line.find("11010519491231002X"), std::string::npos);
+  spdlog::drop("access");
 }

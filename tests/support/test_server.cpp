@@ -54,7 +54,13 @@ TestDatabase::TestDatabase(const std::filesystem::path& dir) {
   }
   postgresql_ = true;
   const char* admin = std::getenv("YIWANG_TEST_PG_URL");
-  if (!admin || !*admin) return;
+  if (!admin || !*admin) {
+    // scripts/test.sh always provides a server: there a missing one is a failure.
+    const char* required = std::getenv("YIWANG_TEST_REQUIRE_PG");
+    if (required && std::string(required) == "1")
+      throw std::runtime_error("YIWANG_TEST_REQUIRE_PG=1 but YIWANG_TEST_PG_URL is not set");
+    return;
+  }
   admin_url_ = admin;
   name_ = "yw_test_" + random_suffix();
   soci::session s(soci::postgresql, admin_url_);
@@ -117,7 +123,8 @@ TestServer::TestServer(Options options) {
     throw std::runtime_error("migration failed: " + n.error().params["detail"]);
   if (options.import_divisions) {
     auto v =
-        (*app)->divisions().import_package(registry::default_division_package(source_dir()), quiet);
+        (*app)->divisions().import_package(registry::default_division_package(source_dir()), quiet,
+                                           audit::AuditEvent{.account = "test", .source = "test"});
     if (!v) throw std::runtime_error("division import failed: " + v.error().key);
   }
   (*app)->start();

@@ -4,7 +4,7 @@
 // The engine comes from YIWANG_TEST_ENGINE (sqlite, the default, or
 // postgresql). For postgresql, YIWANG_TEST_PG_URL names a server where each
 // test gets its own fresh database, dropped afterwards; without it the test is
-// skipped.
+// skipped, unless YIWANG_TEST_REQUIRE_PG=1 (set by scripts/test.sh) makes it a failure.
 #pragma once
 
 #include <filesystem>
