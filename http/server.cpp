@@ -559,6 +559,18 @@ struct Server::Impl {
     }
   }
 
+  // In-flight requests finish with Connection: close; once every connection
+  // has gone, or the grace period is over, the worker stops.
+  awaitable<void> drain(Worker& w) {
+    auto deadline = std::chrono::steady_clock::now() + opt.shutdown_grace;
+    asio::steady_timer poll(w.ioc);
+    while (!w.connections.empty() && std::chrono::steady_clock::now() < deadline) {
+      poll.expires_after(std::chrono::milliseconds(20));
+      co_await poll.async_wait(as_tuple);
+    }
+    w.ioc.stop();
+  }
+
   void stop() {
     if (stopping.exchange(true)) return;
     for (auto& w : workers) {
@@ -570,24 +582,7 @@ struct Server::Impl {
         }
         for (Connection* c : wp->connections)
           if (c->idle) c->cancel();
-        // In-flight requests finish with Connection: close; after the grace
-        // period whatever is left is cut off.
-        auto timer = std::make_shared<asio::steady_timer>(wp->ioc, opt.shutdown_grace);
-        timer->async_wait([wp, timer](const boost::system::error_code&) { wp->ioc.stop(); });
-        // Stop early once every connection has gone.
-        auto poll = std::make_shared<asio::steady_timer>(wp->ioc);
-        auto check = std::make_shared<std::function<void()>>();
-        *check = [wp, poll, check, timer] {
-          if (wp->connections.empty()) {
-            timer->cancel();
-            return;
-          }
-          poll->expires_after(std::chrono::milliseconds(20));
-          poll->async_wait([check](const boost::system::error_code& ec) {
-            if (!ec) (*check)();
-          });
-        };
-        (*check)();
+        asio::co_spawn(wp->ioc, drain(*wp), asio::detached);
       });
     }
     if (signal_ioc) signal_ioc->stop();
