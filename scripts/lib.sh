@@ -2,6 +2,8 @@
 # Sourced, not run.
 
 YW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Let ccache share results between clones of the repository in other folders.
+export CCACHE_BASEDIR="$YW_ROOT" CCACHE_NOHASHDIR=true
 
 # Debian 12 packages the build, the server and the tests need.
 YW_PACKAGES=(
