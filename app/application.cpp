@@ -11,6 +11,7 @@
 #include "audit/audit_log.hpp"
 #include "db/migration.hpp"
 #include "http/csrf.hpp"
+#include "identity/organ_store.hpp"
 #include "identity/signin_routes.hpp"
 #include "office/workdays_routes.hpp"
 #include "portal/home_routes.hpp"
@@ -24,7 +25,7 @@ namespace {
 std::vector<db::Migration> all_migrations() {
   std::vector<db::Migration> out;
   for (auto list : {audit::AuditLog::migrations(), registry::DivisionStore::migrations(),
-                    portal::SiteSettings::migrations()})
+                    identity::OrganStore::migrations(), portal::SiteSettings::migrations()})
     out.insert(out.end(), list.begin(), list.end());
   return out;
 }

@@ -1,0 +1,57 @@
+#include "core/text_rules.hpp"
+
+#include "core/normalise.hpp"
+
+namespace yiwang::core {
+
+std::size_t utf8_length(std::string_view text) {
+  std::size_t n = 0;
+  for (unsigned char c : text)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+std::string trim_text(std::string_view text) {
+  auto is_space_at = [&](std::size_t i, std::size_t& width) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      width = 1;
+      return true;
+    }
+    if (text.substr(i, 3) == "\xE3\x80\x80") {  // U+3000 ideographic space
+      width = 3;
+      return true;
+    }
+    return false;
+  };
+  std::size_t begin = 0, width = 0;
+  while (begin < text.size() && is_space_at(begin, width)) begin += width;
+  std::size_t end = text.size();
+  while (end > begin) {
+    if (end >= begin + 3 && text.substr(end - 3, 3) == "\xE3\x80\x80") {
+      end -= 3;
+      continue;
+    }
+    char c = text[end - 1];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      --end;
+      continue;
+    }
+    break;
+  }
+  return std::string(text.substr(begin, end - begin));
+}
+
+Result<std::string> check_text(std::string_view value, std::string field, std::size_t max_chars,
+                               bool required) {
+  if (!is_valid_utf8(value)) return fail("text.encoding", std::move(field));
+  std::string trimmed = trim_text(value);
+  for (unsigned char c : trimmed)
+    if (c < 0x20 || c == 0x7f) return fail("text.control", std::move(field));
+  if (required && trimmed.empty()) return fail("text.required", std::move(field));
+  if (utf8_length(trimmed) > max_chars)
+    return fail("text.too_long", std::move(field), {{"max", std::to_string(max_chars)}});
+  return trimmed;
+}
+
+}  // namespace yiwang::core

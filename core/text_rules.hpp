@@ -1,0 +1,26 @@
+// Rules for free-text fields (names, titles, addresses): valid UTF-8, no
+// control characters, trimmed, and a length in characters (not bytes) within
+// bounds. Every form field of free text goes through check_text().
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+
+namespace yiwang::core {
+
+// Characters (code points) in valid UTF-8 text.
+std::size_t utf8_length(std::string_view text);
+
+// Trims ASCII and ideographic (U+3000) spaces at both ends.
+std::string trim_text(std::string_view text);
+
+// Checks a text field after trimming; on success returns the trimmed text.
+// Error keys: text.required, text.too_long ({max}), text.encoding, text.control.
+Result<std::string> check_text(std::string_view value, std::string field, std::size_t max_chars,
+                               bool required = true);
+
+}  // namespace yiwang::core
