@@ -25,7 +25,8 @@ namespace {
 std::vector<db::Migration> all_migrations() {
   std::vector<db::Migration> out;
   for (auto list : {audit::AuditLog::migrations(), registry::DivisionStore::migrations(),
-                    identity::OrganStore::migrations(), portal::SiteSettings::migrations()})
+                    identity::OrganStore::migrations(), identity::AccountStore::migrations(),
+                    portal::SiteSettings::migrations()})
     out.insert(out.end(), list.begin(), list.end());
   return out;
 }
@@ -107,6 +108,10 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
   app->pages_ = std::make_unique<render::PageRenderer>(app->templates_, *app->site_);
   app->divisions_ = std::make_unique<registry::DivisionStore>(*app->db_);
   app->audit_ = std::make_unique<audit::AuditLog>(*app->db_);
+  app->organs_ = std::make_unique<identity::OrganStore>(*app->db_, *app->divisions_);
+  app->accounts_ = std::make_unique<identity::AccountStore>(
+      *app->db_, identity::HashCost{app->config_.password_hash_ops,
+                                    app->config_.password_hash_memory_kib * 1024});
   auto current = app->schema_current();
   if (current && *current) {
     if (auto loaded = app->divisions_->load(); !loaded) return std::unexpected(loaded.error());

@@ -17,6 +17,8 @@
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "identity/account_store.hpp"
+#include "identity/organ_store.hpp"
 #include "registry/division_store.hpp"
 #include "render/catalogue.hpp"
 #include "render/page_renderer.hpp"
@@ -44,6 +46,8 @@ class Application {
   const Config& config() const { return config_; }
   db::Database& database() { return *db_; }
   audit::AuditLog& audit_log() { return *audit_; }
+  identity::OrganStore& organs() { return *organs_; }
+  identity::AccountStore& accounts() { return *accounts_; }
   registry::DivisionStore& divisions() { return *divisions_; }
   const core::WorkCalendar& calendar() const { return calendar_; }
   const render::Catalogue& catalogue() const { return catalogue_; }
@@ -65,6 +69,8 @@ class Application {
   core::WorkCalendar calendar_;
   std::unique_ptr<registry::DivisionStore> divisions_;
   std::unique_ptr<audit::AuditLog> audit_;
+  std::unique_ptr<identity::OrganStore> organs_;
+  std::unique_ptr<identity::AccountStore> accounts_;
   std::unique_ptr<audit::AuditSealer> sealer_;  // while serving
   http::Router router_;
   http::Metrics metrics_;

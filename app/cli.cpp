@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/application.hpp"
+#include "app/demo_city.hpp"
 #include "app/logging.hpp"
 #include "app/progress_bar.hpp"
 #include "audit/audit_log.hpp"
@@ -141,9 +142,18 @@ int cmd_init(const Globals& g, bool force, const std::string& site_name) {
   ProgressBar bar;
   auto n = (*app)->migrate(bar);
   if (!n) return report(msg, n.error());
+  auto admins = (*app)->accounts().create_administrators(cli_actor());
+  if (!admins) return report(msg, admins.error());
   std::cout << msg.text("cli.init.done", {{"path", std::filesystem::absolute(dir).string()},
                                           {"count", std::to_string(*n)}})
-            << "\n";
+            << "\n\n"
+            << msg.text("cli.init.admins") << "\n";
+  for (const auto& a : *admins)
+    std::cout << "  "
+              << msg.text(std::string("identity.kind.") +
+                          std::string(identity::account_kind_name(a.account.kind)))
+              << "  " << a.account.name << "  " << a.one_time_password << "\n";
+  std::cout << std::flush;
   return kOk;
 }
 
@@ -182,6 +192,8 @@ int cmd_demo(const Globals& g, const std::string& from) {
   std::string name = msg.catalogue.text("zh-CN", "demo.site_name");
   if (auto r = settings.set("site.name", name, cli_actor()); !r) return report(msg, r.error());
   if (int rc = import_divisions(**app, msg, from); rc != kOk) return rc;
+  auto organs = load_demo_organs((*app)->organs(), cli_actor());
+  if (!organs) return report(msg, organs.error());
   std::cout << msg.text("cli.demo.done", {{"name", name}}) << "\n";
   return kOk;
 }

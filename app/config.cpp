@@ -168,6 +168,16 @@ const std::vector<Key>& keys() {
         "http", "shutdown_grace_ms",
         [](Config& c) -> std::chrono::milliseconds& { return c.http.shutdown_grace; }, 0, 600000,
         "how long in-flight requests may finish after SIGTERM"));
+    v.push_back(count("security", "password_hash_ops", nullptr, 1, 20,
+                      "Argon2id passes per password hash (cost of a sign-in)"));
+    v.back().set = [](Config& c, const std::string& s) { c.password_hash_ops = std::stoull(s); };
+    v.back().get = [](const Config& c) { return std::to_string(c.password_hash_ops); };
+    v.push_back(count("security", "password_hash_memory_kib", nullptr, 8, 4 * 1024 * 1024,
+                      "Argon2id memory per password hash, in KiB"));
+    v.back().set = [](Config& c, const std::string& s) {
+      c.password_hash_memory_kib = std::stoull(s);
+    };
+    v.back().get = [](const Config& c) { return std::to_string(c.password_hash_memory_kib); };
     Key level{"log",
               "level",
               Kind::level,

@@ -38,6 +38,10 @@ struct Config {
   // [http]
   http::ServerOptions http;  // limits, timeouts, threads
 
+  // [security]
+  unsigned long long password_hash_ops = 2;          // Argon2id passes
+  std::size_t password_hash_memory_kib = 64 * 1024;  // Argon2id memory
+
   // [log]
   std::string log_level = "info";         // trace, debug, info, warn, error, off
   std::string access_log = "access.log";  // file in the data dir, "stderr", or "off"

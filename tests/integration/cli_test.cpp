@@ -49,6 +49,10 @@ TEST(Cli, InitRefusesToOverwriteWithoutForceAndDemoLoadsDivisions) {
   std::string d = (dir.path() / "data").string();
   auto init = run({"--data-dir", d, "init"});
   ASSERT_EQ(init.status, 0) << init.err;
+  // The three administrators and their one-time passwords, shown once.
+  for (const char* admin : {"sysadmin", "secadmin", "auditadmin"})
+    EXPECT_NE(init.out.find(std::string("  ") + admin + "  "), std::string::npos) << init.out;
+  EXPECT_NE(init.out.find("系统管理员"), std::string::npos);
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "data" / "yiwang.toml"));
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "data" / "yiwang.db"));
   auto perms = std::filesystem::status(dir.path() / "data" / "yiwang.toml").permissions();
@@ -60,6 +64,8 @@ TEST(Cli, InitRefusesToOverwriteWithoutForceAndDemoLoadsDivisions) {
   auto demo = run({"--data-dir", d, "demo"});
   ASSERT_EQ(demo.status, 0) << demo.err;
   EXPECT_NE(demo.out.find("示范市人民政府门户网站"), std::string::npos);
+  // Demo twice is harmless.
+  EXPECT_EQ(run({"--data-dir", d, "demo"}).status, 0);
   // With the table loaded, an unknown address code is caught.
   auto unknown = run({"--data-dir", d, "check-id", "division", "110199"});
   EXPECT_EQ(unknown.status, 1);

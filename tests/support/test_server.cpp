@@ -98,6 +98,8 @@ app::Config test_config(const std::filesystem::path& data_dir, const std::string
   c.http.handler_threads = 4;
   c.http.shutdown_grace = std::chrono::milliseconds(2000);
   c.log_level = "warn";
+  c.password_hash_ops = 1;  // Argon2id minimum: tests hash many passwords
+  c.password_hash_memory_kib = 8;
   c.access_log = "off";
   c.site_name = "测试市人民政府";
   c.site_code = "1234000001";
