@@ -111,6 +111,18 @@ class Database {
   std::condition_variable cv_;
 };
 
+// Runs fn (which returns a Result) and turns a database exception into the
+// error "db.query_failed" with the database's message, so store functions
+// need no try/catch of their own.
+template <class F>
+auto guarded(F&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    return std::unexpected(Error("db.query_failed", "", {{"detail", e.what()}}));
+  }
+}
+
 template <class F>
 auto Database::transaction(F&& fn) -> decltype(fn(std::declval<soci::session&>())) {
   for (int attempt = 0;; ++attempt) {

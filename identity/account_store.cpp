@@ -35,16 +35,14 @@ Account account_from_row(const soci::row& r) {
 
 template <class Bind>
 Result<std::optional<Account>> find_one(db::Database& db, const std::string& where, Bind bind) {
-  try {
+  return db::guarded([&]() -> Result<std::optional<Account>> {
     auto s = db.acquire();
     soci::rowset<soci::row> rows = (s->prepare << std::string("SELECT ") + kAccountColumns +
                                                       " FROM identity_accounts WHERE " + where,
                                     soci::use(bind));
     for (const auto& r : rows) return std::optional<Account>(account_from_row(r));
     return std::optional<Account>();
-  } catch (const std::exception& e) {
-    return fail("db.query_failed", "", {{"detail", e.what()}});
-  }
+  });
 }
 
 }  // namespace
@@ -124,7 +122,7 @@ Result<std::vector<NewAdministrator>> AccountStore::create_administrators(audit:
     hashes.push_back(hash_password(a.one_time_password, cost_));
     out.push_back(std::move(a));
   }
-  try {
+  return db::guarded([&]() -> Result<std::vector<NewAdministrator>> {
     return db_.transaction([&](soci::session& s) -> Result<std::vector<NewAdministrator>> {
       long long existing = 0;
       s << "SELECT COUNT(*) FROM identity_accounts WHERE kind IN ('system_admin', "
@@ -151,9 +149,7 @@ Result<std::vector<NewAdministrator>> AccountStore::create_administrators(audit:
       }
       return out;
     });
-  } catch (const std::exception& e) {
-    return fail("db.query_failed", "", {{"detail", e.what()}});
-  }
+  });
 }
 
 Result<std::optional<Account>> AccountStore::find_by_name(const std::string& name) {
@@ -167,16 +163,14 @@ Result<std::optional<Account>> AccountStore::get(long long id) {
 }
 
 Result<std::string> AccountStore::password_hash(long long id) {
-  try {
+  return db::guarded([&]() -> Result<std::string> {
     auto s = db_.acquire();
     std::string hash;
     *s << "SELECT password_hash FROM identity_accounts WHERE id = :id", soci::use(id),
         soci::into(hash);
     if (!s->got_data()) return fail("identity.account.not_found");
     return hash;
-  } catch (const std::exception& e) {
-    return fail("db.query_failed", "", {{"detail", e.what()}});
-  }
+  });
 }
 
 }  // namespace yiwang::identity

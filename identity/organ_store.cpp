@@ -161,7 +161,7 @@ Result<Organ> OrganStore::add(const OrganInput& in, audit::AuditEvent who) {
       core::check_identifier(core::IdKind::uscc, in.credit_code, lookup, core::china_today());
   if (credit.status == core::IdStatus::invalid)
     return fail(credit.error.key, "credit_code", credit.error.params);
-  try {
+  return db::guarded([&]() -> Result<Organ> {
     return db_.transaction([&](soci::session& s) -> Result<Organ> {
       if (in.parent_id) {
         auto parent = load(s, *in.parent_id);
@@ -198,9 +198,7 @@ Result<Organ> OrganStore::add(const OrganInput& in, audit::AuditEvent who) {
       audit_change(s, who, o, "created");
       return o;
     });
-  } catch (const std::exception& e) {
-    return fail("db.query_failed", "", {{"detail", e.what()}});
-  }
+  });
 }
 
 Result<Organ> OrganStore::rename(long long id, const std::string& name,
@@ -208,7 +206,7 @@ Result<Organ> OrganStore::rename(long long id, const std::string& name,
                                  long long expected_version, audit::AuditEvent who) {
   auto names = check_names(name, short_name, doc_prefix);
   if (!names) return std::unexpected(names.error());
-  try {
+  return db::guarded([&]() -> Result<Organ> {
     return db_.transaction([&](soci::session& s) -> Result<Organ> {
       auto o = load(s, id);
       if (!o) return fail("identity.organ.not_found", "id");
@@ -230,14 +228,12 @@ Result<Organ> OrganStore::rename(long long id, const std::string& name,
       audit_change(s, who, *o, "renamed");
       return *o;
     });
-  } catch (const std::exception& e) {
-    return fail("db.query_failed", "", {{"detail", e.what()}});
-  }
+  });
 }
 
 Result<Organ> OrganStore::move(long long id, std::optional<long long> new_parent,
                                long long expected_version, audit::AuditEvent who) {
-  try {
+  return db::guarded([&]() -> Result<Organ> {
     return db_.transaction([&](soci::session& s) -> Result<Organ> {
       auto o = load(s, id);
       if (!o) return fail("identity.organ.not_found", "id");
@@ -275,13 +271,11 @@ Result<Organ> OrganStore::move(long long id, std::optional<long long> new_parent
       audit_change(s, who, *o, "moved");
       return *o;
     });
-  } catch (const std::exception& e) {
-    return fail("db.query_failed", "", {{"detail", e.what()}});
-  }
+  });
 }
 
 Result<Organ> OrganStore::retire(long long id, long long expected_version, audit::AuditEvent who) {
-  try {
+  return db::guarded([&]() -> Result<Organ> {
     return db_.transaction([&](soci::session& s) -> Result<Organ> {
       auto o = load(s, id);
       if (!o) return fail("identity.organ.not_found", "id");
@@ -303,22 +297,18 @@ Result<Organ> OrganStore::retire(long long id, long long expected_version, audit
       audit_change(s, who, *o, "retired");
       return *o;
     });
-  } catch (const std::exception& e) {
-    return fail("db.query_failed", "", {{"detail", e.what()}});
-  }
+  });
 }
 
 Result<std::optional<Organ>> OrganStore::get(long long id) {
-  try {
+  return db::guarded([&]() -> Result<std::optional<Organ>> {
     auto s = db_.acquire();
     return load(*s, id);
-  } catch (const std::exception& e) {
-    return fail("db.query_failed", "", {{"detail", e.what()}});
-  }
+  });
 }
 
 Result<std::optional<Organ>> OrganStore::find_by_credit_code(const std::string& credit_code) {
-  try {
+  return db::guarded([&]() -> Result<std::optional<Organ>> {
     auto s = db_.acquire();
     std::string code = credit_code;
     soci::rowset<soci::row> rows =
@@ -327,14 +317,12 @@ Result<std::optional<Organ>> OrganStore::find_by_credit_code(const std::string& 
          soci::use(code));
     for (const auto& r : rows) return std::optional<Organ>(organ_from_row(r));
     return std::optional<Organ>();
-  } catch (const std::exception& e) {
-    return fail("db.query_failed", "", {{"detail", e.what()}});
-  }
+  });
 }
 
 Result<std::vector<Organ>> OrganStore::children(std::optional<long long> parent) {
-  std::vector<Organ> out;
-  try {
+  return db::guarded([&]() -> Result<std::vector<Organ>> {
+    std::vector<Organ> out;
     auto s = db_.acquire();
     long long p = parent.value_or(0);
     std::string sql = std::string("SELECT ") + kOrganColumns + " FROM identity_organs WHERE " +
@@ -346,14 +334,12 @@ Result<std::vector<Organ>> OrganStore::children(std::optional<long long> parent)
       soci::rowset<soci::row> rows = (s->prepare << sql);
       for (const auto& r : rows) out.push_back(organ_from_row(r));
     }
-  } catch (const std::exception& e) {
-    return fail("db.query_failed", "", {{"detail", e.what()}});
-  }
-  return out;
+    return out;
+  });
 }
 
 Result<bool> OrganStore::is_within(long long id, long long ancestor) {
-  try {
+  return db::guarded([&]() -> Result<bool> {
     auto s = db_.acquire();
     std::set<long long> seen;
     for (std::optional<long long> p = id; p && seen.insert(*p).second;) {
@@ -363,14 +349,12 @@ Result<bool> OrganStore::is_within(long long id, long long ancestor) {
       p = o->parent_id;
     }
     return false;
-  } catch (const std::exception& e) {
-    return fail("db.query_failed", "", {{"detail", e.what()}});
-  }
+  });
 }
 
 Result<std::vector<OrganChange>> OrganStore::history(long long id) {
-  std::vector<OrganChange> out;
-  try {
+  return db::guarded([&]() -> Result<std::vector<OrganChange>> {
+    std::vector<OrganChange> out;
     auto s = db_.acquire();
     soci::rowset<soci::row> rows =
         (s->prepare << "SELECT version, change, name, parent_id, changed_by, changed_at FROM "
@@ -386,17 +370,15 @@ Result<std::vector<OrganChange>> OrganStore::history(long long id) {
       c.changed_at = r.get<std::string>(5);
       out.push_back(std::move(c));
     }
-  } catch (const std::exception& e) {
-    return fail("db.query_failed", "", {{"detail", e.what()}});
-  }
-  return out;
+    return out;
+  });
 }
 
 Result<Department> OrganStore::add_department(long long organ_id, const std::string& name,
                                               audit::AuditEvent who) {
   auto n = core::check_text(name, "name", 100);
   if (!n) return std::unexpected(n.error());
-  try {
+  return db::guarded([&]() -> Result<Department> {
     return db_.transaction([&](soci::session& s) -> Result<Department> {
       auto o = load(s, organ_id);
       if (!o || o->retired) return fail("identity.organ.not_found", "organ_id");
@@ -415,14 +397,12 @@ Result<Department> OrganStore::add_department(long long organ_id, const std::str
       audit::AuditLog::record(s, who);
       return d;
     });
-  } catch (const std::exception& e) {
-    return fail("db.query_failed", "", {{"detail", e.what()}});
-  }
+  });
 }
 
 Result<std::vector<Department>> OrganStore::departments(long long organ_id) {
-  std::vector<Department> out;
-  try {
+  return db::guarded([&]() -> Result<std::vector<Department>> {
+    std::vector<Department> out;
     auto s = db_.acquire();
     soci::rowset<soci::row> rows =
         (s->prepare << "SELECT id, organ_id, name FROM identity_departments WHERE organ_id = :o "
@@ -430,10 +410,8 @@ Result<std::vector<Department>> OrganStore::departments(long long organ_id) {
          soci::use(organ_id));
     for (const auto& r : rows)
       out.push_back({db::row_int64(r, 0), db::row_int64(r, 1), r.get<std::string>(2)});
-  } catch (const std::exception& e) {
-    return fail("db.query_failed", "", {{"detail", e.what()}});
-  }
-  return out;
+    return out;
+  });
 }
 
 }  // namespace yiwang::identity

@@ -15,7 +15,7 @@ std::vector<db::Migration> SiteSettings::migrations() {
 }
 
 Result<std::optional<std::string>> SiteSettings::get(const std::string& key) {
-  try {
+  return db::guarded([&]() -> Result<std::optional<std::string>> {
     auto s = db_.acquire();
     std::string value;
     soci::indicator ind = soci::i_null;
@@ -23,9 +23,7 @@ Result<std::optional<std::string>> SiteSettings::get(const std::string& key) {
         soci::into(value, ind);
     if (!s->got_data() || ind != soci::i_ok) return std::optional<std::string>{};
     return std::optional<std::string>{value};
-  } catch (const std::exception& e) {
-    return fail("db.query_failed", "", {{"detail", e.what()}});
-  }
+  });
 }
 
 Result<void> SiteSettings::set(const std::string& key, const std::string& value,
@@ -33,7 +31,7 @@ Result<void> SiteSettings::set(const std::string& key, const std::string& value,
   who.event = "portal.setting.change";
   who.object = "setting:" + key;
   who.detail = value;
-  try {
+  return db::guarded([&]() -> Result<void> {
     db_.transaction([&](soci::session& s) {
       audit::AuditLog::record(s, who);
       std::string now = db::utc_now();
@@ -41,10 +39,8 @@ Result<void> SiteSettings::set(const std::string& key, const std::string& value,
       s << "INSERT INTO portal_settings (key, value, updated_at) VALUES (:k, :v, :t)",
           soci::use(key), soci::use(value), soci::use(now);
     });
-  } catch (const std::exception& e) {
-    return fail("db.query_failed", "", {{"detail", e.what()}});
-  }
-  return {};
+    return {};
+  });
 }
 
 }  // namespace yiwang::portal
