@@ -26,6 +26,7 @@ std::vector<db::Migration> all_migrations() {
   std::vector<db::Migration> out;
   for (auto list : {audit::AuditLog::migrations(), registry::DivisionStore::migrations(),
                     identity::OrganStore::migrations(), identity::AccountStore::migrations(),
+                    identity::SessionStore::migrations(), identity::SignIn::migrations(),
                     portal::SiteSettings::migrations()})
     out.insert(out.end(), list.begin(), list.end());
   return out;
@@ -109,9 +110,12 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
   app->divisions_ = std::make_unique<registry::DivisionStore>(*app->db_);
   app->audit_ = std::make_unique<audit::AuditLog>(*app->db_);
   app->organs_ = std::make_unique<identity::OrganStore>(*app->db_, *app->divisions_);
-  app->accounts_ = std::make_unique<identity::AccountStore>(
-      *app->db_, identity::HashCost{app->config_.password_hash_ops,
-                                    app->config_.password_hash_memory_kib * 1024});
+  identity::HashCost cost{app->config_.password_hash_ops,
+                          app->config_.password_hash_memory_kib * 1024};
+  app->accounts_ = std::make_unique<identity::AccountStore>(*app->db_, cost);
+  app->sessions_ = std::make_unique<identity::SessionStore>(*app->db_, identity::SessionPolicy{});
+  app->sign_in_ =
+      std::make_unique<identity::SignIn>(*app->db_, *app->accounts_, *app->sessions_, cost);
   auto current = app->schema_current();
   if (current && *current) {
     if (auto loaded = app->divisions_->load(); !loaded) return std::unexpected(loaded.error());
@@ -162,7 +166,7 @@ void Application::register_routes() {
   routes_registered_ = true;
   portal::register_home_routes(router_, *pages_, calendar_, *divisions_);
   registry::register_registry_routes(router_, *pages_, *divisions_);
-  identity::register_signin_routes(router_, *pages_);
+  identity::register_signin_routes(router_, *pages_, *sign_in_, *sessions_);
   office::register_workdays_routes(router_, *pages_, calendar_);
   register_system_routes(router_, *db_, metrics_, openapi_);
 }
@@ -178,8 +182,26 @@ void Application::start() {
     return pages->error(req, e.status, e.key, e.params);
   };
   hooks.finish = security_headers;
-  hooks.authorize = [pages](http::Request& req,
-                            const http::Route& route) -> std::optional<http::Response> {
+  identity::SessionStore* sessions = sessions_.get();
+  identity::AccountStore* accounts = accounts_.get();
+  hooks.authorize = [pages, sessions, accounts](
+                        http::Request& req,
+                        const http::Route& route) -> std::optional<http::Response> {
+    // Who is this: a live session of this zone.
+    if (std::string token = req.cookie(identity::kSessionCookie); !token.empty()) {
+      auto session = sessions->touch(token, std::string(http::zone_name(req.zone)));
+      if (session && *session) {
+        auto account = accounts->get((*session)->account_id);
+        if (account && *account && (*account)->active)
+          req.principal =
+              http::Principal{(*account)->id,
+                              (*session)->id,
+                              (*account)->name,
+                              (*account)->display_name,
+                              std::string(identity::account_kind_name((*account)->kind)),
+                              (*account)->must_change_password};
+      }
+    }
     // Deny by default: until the identity engine grants permissions, only
     // public routes are reachable.
     if (route.permission != http::kPublic) return pages->error(req, 403, "http.forbidden");

@@ -19,6 +19,8 @@
 #include "http/server.hpp"
 #include "identity/account_store.hpp"
 #include "identity/organ_store.hpp"
+#include "identity/session_store.hpp"
+#include "identity/sign_in.hpp"
 #include "registry/division_store.hpp"
 #include "render/catalogue.hpp"
 #include "render/page_renderer.hpp"
@@ -48,6 +50,8 @@ class Application {
   audit::AuditLog& audit_log() { return *audit_; }
   identity::OrganStore& organs() { return *organs_; }
   identity::AccountStore& accounts() { return *accounts_; }
+  identity::SessionStore& sessions() { return *sessions_; }
+  identity::SignIn& sign_in() { return *sign_in_; }
   registry::DivisionStore& divisions() { return *divisions_; }
   const core::WorkCalendar& calendar() const { return calendar_; }
   const render::Catalogue& catalogue() const { return catalogue_; }
@@ -71,6 +75,8 @@ class Application {
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<identity::OrganStore> organs_;
   std::unique_ptr<identity::AccountStore> accounts_;
+  std::unique_ptr<identity::SessionStore> sessions_;
+  std::unique_ptr<identity::SignIn> sign_in_;
   std::unique_ptr<audit::AuditSealer> sealer_;  // while serving
   http::Router router_;
   http::Metrics metrics_;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,6 +16,16 @@
 #include "http/zone.hpp"
 
 namespace yiwang::http {
+
+// Who sent a request, once the identity engine has recognised its session.
+struct Principal {
+  long long account_id = 0;
+  long long session_id = 0;
+  std::string name;  // sign-in name
+  std::string display_name;
+  std::string kind;  // staff, citizen, enterprise, system_admin, …
+  bool must_change_password = false;
+};
 
 struct Request {
   std::string method;  // upper case, e.g. "GET"
@@ -32,7 +43,8 @@ struct Request {
   Zone zone = Zone::internet;
   bool secure = false;  // arrived over TLS
   const Limits* limits = nullptr;
-  std::string route_name;  // the pattern of the matched route (for logs and metrics)
+  std::string route_name;              // the pattern of the matched route (for logs and metrics)
+  std::optional<Principal> principal;  // set by the application before the handler runs
 
   // First header with that (lower-case) name, or nullptr.
   const std::string* header(std::string_view name) const;

@@ -1,14 +1,21 @@
-// The office workbench's sign-in page on the intranet zone. This part draws
-// the form (with its CSRF token); checking the account and password, second
-// factors and sessions belong to the identity engine built on top of it.
+// Signing in and out of the office workbench (intranet zone): the sign-in
+// form (with its CSRF token), the POST that checks it and sets the session
+// cookie, the workbench home for a signed-in user, and sign-out.
 #pragma once
 
 #include "http/router.hpp"
+#include "identity/session_store.hpp"
+#include "identity/sign_in.hpp"
 #include "render/page_renderer.hpp"
 
 namespace yiwang::identity {
 
-// Registers GET / (to the sign-in page) and GET /signin on the intranet zone.
-void register_signin_routes(http::Router& router, const render::PageRenderer& pages);
+// The session cookie's name.
+inline constexpr const char* kSessionCookie = "yw_session";
+
+// Registers GET / (workbench home, or to the sign-in page), GET and POST
+// /signin and POST /signout on the intranet zone.
+void register_signin_routes(http::Router& router, const render::PageRenderer& pages,
+                            SignIn& sign_in, SessionStore& sessions);
 
 }  // namespace yiwang::identity

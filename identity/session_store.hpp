@@ -1,0 +1,66 @@
+// Server-side sessions. The browser holds a random 256-bit token in an
+// HttpOnly, SameSite=Lax cookie (Secure behind TLS); the database holds only
+// the token's SHA-256, so a stolen copy of the database cannot sign anyone in.
+// A session ends after the idle timeout (default 30 minutes), at the absolute
+// limit (default 12 hours), at sign-out, or when revoked from the sessions
+// page. Signing in always issues a new token (no session fixation).
+//
+// Thread-safe: every call is its own transaction.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/audit_log.hpp"
+#include "core/error.hpp"
+#include "db/database.hpp"
+#include "db/migration.hpp"
+
+namespace yiwang::identity {
+
+struct SessionPolicy {
+  std::chrono::minutes idle{30};
+  std::chrono::hours absolute{12};
+};
+
+struct Session {
+  long long id = 0;
+  long long account_id = 0;
+  std::string zone;
+  std::string created_at, last_seen_at, expires_at;  // UTC ISO 8601
+  std::string source, user_agent;
+};
+
+class SessionStore {
+ public:
+  SessionStore(db::Database& db, SessionPolicy policy) : db_(db), policy_(policy) {}
+
+  static std::vector<db::Migration> migrations();
+
+  // Starts a session inside the caller's transaction; returns the token for
+  // the cookie (shown once, never stored).
+  std::string start(soci::session& s, long long account_id, const std::string& zone,
+                    const std::string& source, const std::string& user_agent);
+
+  // The live session of a token in a zone, and marks it seen now. Expired
+  // sessions (idle or absolute) are ended on the way.
+  Result<std::optional<Session>> touch(const std::string& token, const std::string& zone);
+
+  // Ends one session of an account (sign-out, or "sign out this one").
+  Result<bool> end(long long account_id, long long session_id);
+  // Ends every session of an account but `keep` (0: all).
+  Result<int> end_others(long long account_id, long long keep);
+  // The account's live sessions, newest first.
+  Result<std::vector<Session>> list(long long account_id);
+
+ private:
+  db::Database& db_;
+  SessionPolicy policy_;
+};
+
+// The SHA-256 hex of a session token.
+std::string session_token_digest(const std::string& token);
+
+}  // namespace yiwang::identity

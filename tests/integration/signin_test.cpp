@@ -1,0 +1,143 @@
+// Signing in to the workbench: CSRF, generic failures, lockout and unlock,
+// session cookie, no session fixation, sign-out, idle expiry, audit.
+#include <regex>
+
+#include <gtest/gtest.h>
+
+#include "http/percent_encoding.hpp"
+#include "identity/session_store.hpp"
+#include "tests/support/test_server.hpp"
+
+using yiwang::http::Zone;
+using yiwang::test::HttpResult;
+using yiwang::test::TestServer;
+
+namespace {
+
+std::string cookie_value(const HttpResult& r, const std::string& name) {
+  std::regex re(name + "=([^;\\n]*)");
+  std::smatch m;
+  std::string all = r.header("set-cookie");
+  return std::regex_search(all, m, re) ? m[1].str() : std::string();
+}
+
+class SignInTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<TestServer>();
+    if (!server_->available()) GTEST_SKIP() << "database engine under test is not available";
+    auto admins = server_->app().accounts().create_administrators({.account = "test"});
+    ASSERT_TRUE(admins);
+    password_ = (*admins)[0].one_time_password;  // sysadmin
+    auto page = server_->get(Zone::intranet, "/signin");
+    csrf_ = cookie_value(page, "yw_csrf");
+    ASSERT_EQ(csrf_.size(), 64u);
+  }
+
+  HttpResult post_signin(const std::string& account, const std::string& password,
+                         const std::string& extra_cookie = "") {
+    std::string body = "_csrf=" + csrf_ + "&account=" + yiwang::http::percent_encode(account) +
+                       "&password=" + yiwang::http::percent_encode(password);
+    std::string cookie = "yw_csrf=" + csrf_ + (extra_cookie.empty() ? "" : "; " + extra_cookie);
+    return server_->request(
+        Zone::intranet, "POST", "/signin", body,
+        {{"Content-Type", "application/x-www-form-urlencoded"}, {"Cookie", cookie}});
+  }
+
+  std::unique_ptr<TestServer> server_;
+  std::string password_;
+  std::string csrf_;
+};
+
+}  // namespace
+
+TEST_F(SignInTest, SuccessSetsSessionCookieAndShowsWorkbench) {
+  auto r = post_signin("SysAdmin", password_);
+  ASSERT_EQ(r.status, 303) << r.body;
+  EXPECT_EQ(r.header("location"), "/");
+  std::string token = cookie_value(r, "yw_session");
+  EXPECT_EQ(token.size(), 64u);
+  EXPECT_NE(r.header("set-cookie").find("HttpOnly"), std::string::npos);
+  EXPECT_NE(r.header("set-cookie").find("SameSite=Lax"), std::string::npos);
+  auto home = server_->get(Zone::intranet, "/", {{"Cookie", "yw_session=" + token}});
+  EXPECT_EQ(home.status, 200);
+  EXPECT_NE(home.body.find("系统管理员"), std::string::npos);
+  EXPECT_NE(home.body.find("必须先修改密码"), std::string::npos);  // one-time password
+  // The token is stored only as a digest.
+  long long plain = 0;
+  *server_->app().database().acquire()
+      << "SELECT COUNT(*) FROM identity_sessions WHERE token_digest = :t",
+      soci::use(token), soci::into(plain);
+  EXPECT_EQ(plain, 0);
+  // The intranet session means nothing on the internet zone.
+  auto s = server_->app().sessions().touch(token, "internet");
+  ASSERT_TRUE(s);
+  EXPECT_FALSE(s->has_value());
+}
+
+TEST_F(SignInTest, FailuresAreGenericAndKeepTheAccountTyped) {
+  auto wrong = post_signin("sysadmin", "Wrong-password-1");
+  auto unknown = post_signin("nobody", "Wrong-password-1");
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(unknown.status, 401);
+  auto message = [](const std::string& body) {
+    auto start = body.find("role=\"alert\"");
+    return start == std::string::npos ? std::string()
+                                      : body.substr(start, body.find("</div>", start) - start);
+  };
+  EXPECT_FALSE(message(wrong.body).empty());
+  EXPECT_EQ(message(wrong.body), message(unknown.body));  // never says whether the account exists
+  EXPECT_NE(wrong.body.find("value=\"sysadmin\""), std::string::npos);
+  EXPECT_TRUE(cookie_value(wrong, "yw_session").empty());
+  auto hostile = post_signin("<script>x</script>", "x");
+  EXPECT_EQ(hostile.body.find("<script>x"), std::string::npos);
+  auto failures = server_->app().audit_log().find({.event = "identity.signin"});
+  ASSERT_TRUE(failures);
+  EXPECT_EQ(failures->size(), 3u);
+  for (const auto& f : *failures) EXPECT_FALSE(f.event.success);
+}
+
+TEST_F(SignInTest, MissingCsrfTokenIsRefused) {
+  auto r = server_->request(Zone::intranet, "POST", "/signin",
+                            "account=sysadmin&password=" + yiwang::http::percent_encode(password_),
+                            {{"Content-Type", "application/x-www-form-urlencoded"}});
+  EXPECT_EQ(r.status, 403);
+  EXPECT_TRUE(cookie_value(r, "yw_session").empty());
+}
+
+TEST_F(SignInTest, FiveFailuresLockTheAccountUntilUnlocked) {
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(post_signin("sysadmin", "Wrong-password-1").status, 401);
+  // The right password no longer helps, and the answer looks the same.
+  EXPECT_EQ(post_signin("sysadmin", password_).status, 401);
+  EXPECT_TRUE(*server_->app().sign_in().locked("sysadmin"));
+  auto lock = server_->app().audit_log().find({.event = "identity.lockout"});
+  EXPECT_EQ(lock->size(), 1u);
+  ASSERT_TRUE(server_->app().sign_in().unlock("SYSADMIN", {.account = "secadmin"}));
+  EXPECT_EQ(post_signin("sysadmin", password_).status, 303);
+}
+
+TEST_F(SignInTest, NoSessionFixationAndSignOutEndsTheSession) {
+  std::string planted(64, 'a');
+  auto r = post_signin("sysadmin", password_, "yw_session=" + planted);
+  std::string token = cookie_value(r, "yw_session");
+  ASSERT_EQ(token.size(), 64u);
+  EXPECT_NE(token, planted);
+  EXPECT_EQ(server_->get(Zone::intranet, "/", {{"Cookie", "yw_session=" + planted}}).status, 302);
+  auto out = server_->request(Zone::intranet, "POST", "/signout", "_csrf=" + csrf_,
+                              {{"Content-Type", "application/x-www-form-urlencoded"},
+                               {"Cookie", "yw_csrf=" + csrf_ + "; yw_session=" + token}});
+  EXPECT_EQ(out.status, 303);
+  EXPECT_NE(out.header("set-cookie").find("Max-Age=0"), std::string::npos);
+  EXPECT_EQ(server_->get(Zone::intranet, "/", {{"Cookie", "yw_session=" + token}}).status, 302);
+}
+
+TEST_F(SignInTest, IdleSessionsExpire) {
+  auto r = post_signin("sysadmin", password_);
+  std::string token = cookie_value(r, "yw_session");
+  ASSERT_EQ(server_->get(Zone::intranet, "/", {{"Cookie", "yw_session=" + token}}).status, 200);
+  std::string digest = yiwang::identity::session_token_digest(token);
+  *server_->app().database().acquire() << "UPDATE identity_sessions SET last_seen_at = "
+                                          "'2000-01-01T00:00:00Z' WHERE token_digest = :d",
+      soci::use(digest);
+  EXPECT_EQ(server_->get(Zone::intranet, "/", {{"Cookie", "yw_session=" + token}}).status, 302);
+}
