@@ -30,7 +30,8 @@ TEST(Zones, EveryRouteNamesAPermission) {
   TestServer s;
   REQUIRE_SERVER(s);
   for (Zone z : yiwang::http::kAllZones)
-    for (const auto* r : s.app().router().routes(z)) EXPECT_FALSE(r->permission.empty()) << r->pattern;
+    for (const auto* r : s.app().router().routes(z))
+      EXPECT_FALSE(r->permission.empty()) << r->pattern;
 }
 
 TEST(Zones, OpenApiListsExactlyTheZonesApiRoutes) {
@@ -55,7 +56,7 @@ TEST(Zones, OpenApiListsExactlyTheZonesApiRoutes) {
       EXPECT_TRUE(documented.contains(r)) << "registered on " << yiwang::http::zone_name(z)
                                           << " but missing from docs/api/openapi.json: " << r;
     for (const auto& d : documented)
-      EXPECT_TRUE(registered.contains(d)) << "documented for " << yiwang::http::zone_name(z)
-                                          << " but not registered: " << d;
+      EXPECT_TRUE(registered.contains(d))
+          << "documented for " << yiwang::http::zone_name(z) << " but not registered: " << d;
   }
 }

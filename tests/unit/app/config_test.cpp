@@ -41,10 +41,12 @@ TEST(Config, DefaultsWithoutFile) {
 
 TEST(Config, FileThenEnvironment) {
   TempDir dir;
-  auto file = write(dir, "[site]\nname = \"示范市人民政府\"\ncode = \"1234000001\"\n"
-                         "[listen]\ninternet = \"0.0.0.0:9000\"\n[http]\nmax_body_bytes = 2048\n");
-  auto c = load_config(dir.path(), file, env({{"YIWANG_LISTEN_INTERNET", "127.0.0.2:9100"},
-                                               {"YIWANG_DATABASE_URL", "postgresql://u@h/db"}}));
+  auto file = write(dir,
+                    "[site]\nname = \"示范市人民政府\"\ncode = \"1234000001\"\n"
+                    "[listen]\ninternet = \"0.0.0.0:9000\"\n[http]\nmax_body_bytes = 2048\n");
+  auto c = load_config(dir.path(), file,
+                       env({{"YIWANG_LISTEN_INTERNET", "127.0.0.2:9100"},
+                            {"YIWANG_DATABASE_URL", "postgresql://u@h/db"}}));
   ASSERT_TRUE(c) << c.error().key << " " << c.error().field;
   EXPECT_EQ(c->site_name, "示范市人民政府");
   EXPECT_EQ(c->site_code, "1234000001");

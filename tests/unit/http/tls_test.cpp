@@ -31,15 +31,19 @@ std::string capture(const std::string& cmd) {
 // CA, server certificate for 127.0.0.1, and a client certificate, all signed by the CA.
 bool make_certificates(const std::filesystem::path& d) {
   std::string p = d.string();
-  return sh("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=test-ca -keyout " + p +
-            "/ca.key -out " + p + "/ca.pem") == 0 &&
-         sh("openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=127.0.0.1 -keyout " + p +
-            "/server.key -out " + p + "/server.csr") == 0 &&
+  return sh("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "
+            "/CN=test-ca -keyout " +
+            p + "/ca.key -out " + p + "/ca.pem") == 0 &&
+         sh("openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=127.0.0.1 "
+            "-keyout " +
+            p + "/server.key -out " + p + "/server.csr") == 0 &&
          sh("printf 'subjectAltName=IP:127.0.0.1' > " + p + "/san.ext") == 0 &&
          sh("openssl x509 -req -in " + p + "/server.csr -CA " + p + "/ca.pem -CAkey " + p +
-            "/ca.key -CAcreateserial -days 2 -extfile " + p + "/san.ext -out " + p + "/server.pem") == 0 &&
-         sh("openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=node-b -keyout " + p +
-            "/client.key -out " + p + "/client.csr") == 0 &&
+            "/ca.key -CAcreateserial -days 2 -extfile " + p + "/san.ext -out " + p +
+            "/server.pem") == 0 &&
+         sh("openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=node-b "
+            "-keyout " +
+            p + "/client.key -out " + p + "/client.csr") == 0 &&
          sh("openssl x509 -req -in " + p + "/client.csr -CA " + p + "/ca.pem -CAkey " + p +
             "/ca.key -CAcreateserial -days 2 -out " + p + "/client.pem") == 0;
 }
@@ -47,15 +51,21 @@ bool make_certificates(const std::filesystem::path& d) {
 }  // namespace
 
 TEST(Tls, ExchangeZoneRequiresClientCertificate) {
-  if (sh("command -v curl") != 0 || sh("command -v openssl") != 0) GTEST_SKIP() << "curl/openssl missing";
+  if (sh("command -v curl") != 0 || sh("command -v openssl") != 0)
+    GTEST_SKIP() << "curl/openssl missing";
   TempDir dir;
   ASSERT_TRUE(make_certificates(dir.path()));
   Router router;
-  router.add({.method = "GET", .pattern = "/ping", .zone = Zone::exchange, .permission = "public",
-              .handler = [](Request& req) { return Response::text(req.secure ? "secure" : "plain"); }});
+  router.add(
+      {.method = "GET",
+       .pattern = "/ping",
+       .zone = Zone::exchange,
+       .permission = "public",
+       .handler = [](Request& req) { return Response::text(req.secure ? "secure" : "plain"); }});
   ServerOptions o;
   std::string d = dir.path().string();
-  o.listeners = {{Zone::exchange, "127.0.0.1", 0, {d + "/server.pem", d + "/server.key", d + "/ca.pem"}}};
+  o.listeners = {
+      {Zone::exchange, "127.0.0.1", 0, {d + "/server.pem", d + "/server.key", d + "/ca.pem"}}};
   o.io_threads = 1;
   o.handler_threads = 1;
   Metrics metrics;
@@ -68,7 +78,9 @@ TEST(Tls, ExchangeZoneRequiresClientCertificate) {
   // No client certificate: the handshake fails, nothing is served.
   EXPECT_EQ(capture("curl -s --cacert " + d + "/ca.pem " + url), "");
   // Plain HTTP on the TLS port gets nothing either.
-  EXPECT_EQ(capture("curl -s http://127.0.0.1:" + std::to_string(server.port(Zone::exchange)) + "/ping"), "");
+  EXPECT_EQ(
+      capture("curl -s http://127.0.0.1:" + std::to_string(server.port(Zone::exchange)) + "/ping"),
+      "");
   server.stop();
   server.wait();
 }
@@ -76,7 +88,8 @@ TEST(Tls, ExchangeZoneRequiresClientCertificate) {
 TEST(Tls, MissingCertificateFileStopsStartWithItsName) {
   Router router;
   ServerOptions o;
-  o.listeners = {{Zone::exchange, "127.0.0.1", 0, {"/nonexistent/cert.pem", "/nonexistent/key.pem", ""}}};
+  o.listeners = {
+      {Zone::exchange, "127.0.0.1", 0, {"/nonexistent/cert.pem", "/nonexistent/key.pem", ""}}};
   Metrics metrics;
   Server server(o, router, {}, &metrics);
   try {

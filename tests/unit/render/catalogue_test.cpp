@@ -19,14 +19,17 @@ using yiwang::test::source_dir;
 namespace {
 Catalogue load() {
   auto c = Catalogue::load(source_dir() / "web" / "i18n");
-  EXPECT_TRUE(c) << (c ? "" : c.error().key + " " + c.error().params["key"] + " " + c.error().params["path"]);
+  EXPECT_TRUE(c) << (c ? ""
+                       : c.error().key + " " + c.error().params["key"] + " " +
+                             c.error().params["path"]);
   return c ? std::move(*c) : Catalogue{};
 }
 
 std::set<std::string> placeholders(const std::string& text) {
   std::set<std::string> out;
   static const std::regex re(R"(\{([a-z_]+)\})");
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator(); ++it)
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator();
+       ++it)
     out.insert((*it)[1]);
   return out;
 }
@@ -58,13 +61,15 @@ TEST(Catalogue, EveryKeyUsedInTemplatesExists) {
   Catalogue c = load();
   static const std::regex re(R"(\{\{#t\}\}([^{]+)\{\{/t\}\})");
   int used = 0;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(source_dir() / "web" / "templates")) {
+  for (const auto& e :
+       std::filesystem::recursive_directory_iterator(source_dir() / "web" / "templates")) {
     if (e.path().extension() != ".mustache") continue;
     std::ifstream in(e.path());
     std::stringstream ss;
     ss << in.rdbuf();
     std::string text = ss.str();
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator();
+         ++it) {
       ++used;
       EXPECT_TRUE(c.has("zh-CN", (*it)[1].str())) << e.path() << ": " << (*it)[1];
       EXPECT_TRUE(c.has("en", (*it)[1].str())) << e.path() << ": " << (*it)[1];
@@ -77,7 +82,9 @@ TEST(Templates, EscapeModelValuesAndTranslate) {
   Catalogue c = load();
   auto t = Templates::load(source_dir() / "web" / "templates", c);
   ASSERT_TRUE(t);
-  nlohmann::json model = {{"status", 404}, {"status_title", "<b>x</b>"}, {"message", "\"quoted\" & 'single'"},
+  nlohmann::json model = {{"status", 404},
+                          {"status_title", "<b>x</b>"},
+                          {"message", "\"quoted\" & 'single'"},
                           {"request_id", "abc"}};
   std::string html = (*t)->render("errors/error", model, "en");
   EXPECT_NE(html.find("&lt;b&gt;x&lt;/b&gt;"), std::string::npos);
