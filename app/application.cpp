@@ -167,6 +167,7 @@ void Application::register_routes() {
   portal::register_home_routes(router_, *pages_, calendar_, *divisions_);
   registry::register_registry_routes(router_, *pages_, *divisions_);
   identity::register_signin_routes(router_, *pages_, *sign_in_, *sessions_);
+  identity::register_password_routes(router_, *pages_, *accounts_, *sessions_, password_policy_);
   office::register_workdays_routes(router_, *pages_, calendar_);
   register_system_routes(router_, *db_, metrics_, openapi_);
 }

@@ -77,6 +77,7 @@ class Application {
   std::unique_ptr<identity::AccountStore> accounts_;
   std::unique_ptr<identity::SessionStore> sessions_;
   std::unique_ptr<identity::SignIn> sign_in_;
+  identity::PasswordPolicy password_policy_;
   std::unique_ptr<audit::AuditSealer> sealer_;  // while serving
   http::Router router_;
   http::Metrics metrics_;

@@ -173,4 +173,48 @@ Result<std::string> AccountStore::password_hash(long long id) {
   });
 }
 
+Result<void> AccountStore::change_password(long long id, std::string_view current,
+                                           std::string_view next, const PasswordPolicy& policy,
+                                           audit::AuditEvent who) {
+  auto account = get(id);
+  if (!account) return std::unexpected(account.error());
+  if (!*account) return fail("identity.account.not_found");
+  auto hash = password_hash(id);
+  if (!hash) return std::unexpected(hash.error());
+  if (!verify_password(current, *hash))
+    return fail("identity.password.current_wrong", "current_password");
+  // The current password and the ones before it (newest first) are history.
+  std::vector<std::string> previous{*hash};
+  auto older = db::guarded([&]() -> Result<std::vector<std::string>> {
+    std::vector<std::string> out;
+    auto s = db_.acquire();
+    soci::rowset<std::string> rows =
+        (s->prepare << "SELECT password_hash FROM identity_password_history WHERE account_id = :a "
+                       "ORDER BY set_at DESC",
+         soci::use(id));
+    for (const auto& h : rows) out.push_back(h);
+    return out;
+  });
+  if (!older) return std::unexpected(older.error());
+  previous.insert(previous.end(), older->begin(), older->end());
+  if (auto ok = check_password_policy(next, (*account)->name, previous, policy); !ok)
+    return std::unexpected(ok.error());
+  std::string fresh = hash_password(next, cost_);
+  return db::guarded([&]() -> Result<void> {
+    db_.transaction([&](soci::session& s) {
+      std::string now = db::utc_now();
+      s << "INSERT INTO identity_password_history (account_id, password_hash, set_at) VALUES (:a, "
+           ":h, :t)",
+          soci::use(id), soci::use(*hash), soci::use(now);
+      s << "UPDATE identity_accounts SET password_hash = :h, must_change_password = 0, "
+           "password_changed_at = :t, version = version + 1 WHERE id = :id",
+          soci::use(fresh), soci::use(now), soci::use(id);
+      who.event = "identity.password.changed";
+      who.object = "account:" + (*account)->name;
+      audit::AuditLog::record(s, who);
+    });
+    return {};
+  });
+}
+
 }  // namespace yiwang::identity

@@ -67,6 +67,12 @@ class AccountStore {
   // The stored Argon2id hash (for sign-in).
   Result<std::string> password_hash(long long id);
 
+  // Changes a password after checking the current one ("current_password") and
+  // the policy ("password"; the last passwords count as history). Clears the
+  // must-change flag; audited in the same transaction.
+  Result<void> change_password(long long id, std::string_view current, std::string_view next,
+                               const PasswordPolicy& policy, audit::AuditEvent who);
+
  private:
   db::Database& db_;
   HashCost cost_;

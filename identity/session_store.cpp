@@ -108,6 +108,18 @@ Result<std::optional<Session>> SessionStore::touch(const std::string& token,
   });
 }
 
+Result<std::string> SessionStore::rotate(long long account_id, const std::string& zone,
+                                         const std::string& source, const std::string& user_agent) {
+  return db::guarded([&]() -> Result<std::string> {
+    return db_.transaction([&](soci::session& s) -> Result<std::string> {
+      std::string now = db::utc_now();
+      s << "UPDATE identity_sessions SET ended_at = :t WHERE account_id = :a AND ended_at IS NULL",
+          soci::use(now), soci::use(account_id);
+      return start(s, account_id, zone, source, user_agent);
+    });
+  });
+}
+
 Result<bool> SessionStore::end(long long account_id, long long session_id) {
   return db::guarded([&]() -> Result<bool> {
     return db_.transaction([&](soci::session& s) -> Result<bool> {

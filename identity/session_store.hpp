@@ -48,6 +48,11 @@ class SessionStore {
   // sessions (idle or absolute) are ended on the way.
   Result<std::optional<Session>> touch(const std::string& token, const std::string& zone);
 
+  // Ends every session of the account and starts a new one (after a password
+  // or privilege change); returns the new token.
+  Result<std::string> rotate(long long account_id, const std::string& zone,
+                             const std::string& source, const std::string& user_agent);
+
   // Ends one session of an account (sign-out, or "sign out this one").
   Result<bool> end(long long account_id, long long session_id);
   // Ends every session of an account but `keep` (0: all).

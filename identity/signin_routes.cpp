@@ -98,4 +98,67 @@ void register_signin_routes(http::Router& router, const render::PageRenderer& pa
               }});
 }
 
+namespace {
+http::Response password_page(const render::PageRenderer& pages, const http::Request& req,
+                             const std::string& error, const std::string& field, int status) {
+  http::Response cookies;
+  std::string token = http::csrf_token(req, cookies);
+  nlohmann::json model = {{"csrf", token},
+                          {"forced", req.principal && req.principal->must_change_password}};
+  if (!error.empty()) {
+    model["error"] = error;
+    model["error_" + field] = true;
+  }
+  http::Response res =
+      pages.page(req, "identity/password", "identity.password.title", model, status);
+  for (auto& h : cookies.headers) res.add(h.first, h.second);
+  return res;
+}
+}  // namespace
+
+void register_password_routes(http::Router& router, const render::PageRenderer& pages,
+                              AccountStore& accounts, SessionStore& sessions,
+                              const PasswordPolicy& policy) {
+  router.add({.method = "GET",
+              .pattern = "/account/password",
+              .zone = http::Zone::intranet,
+              .permission = std::string(http::kPublic),
+              .handler = [&pages](http::Request& req) {
+                if (!req.principal) return http::Response::redirect("/signin", 302);
+                return password_page(pages, req, "", "", 200);
+              }});
+  router.add(
+      {.method = "POST",
+       .pattern = "/account/password",
+       .zone = http::Zone::intranet,
+       .permission = std::string(http::kPublic),
+       .handler = [&pages, &accounts, &sessions, &policy](http::Request& req) {
+         if (!req.principal) return http::Response::redirect("/signin", 303);
+         auto form = req.form();
+         std::string current = form ? form->value("current_password") : "";
+         std::string next = form ? form->value("password") : "";
+         std::string confirm = form ? form->value("password_confirm") : "";
+         if (next != confirm) {
+           Error e("identity.password.mismatch", "password_confirm");
+           return password_page(pages, req, pages.catalogue().message(req.lang, e), e.field, 400);
+         }
+         audit::AuditEvent who{.account = req.principal->name,
+                               .organ = "-",
+                               .source = req.remote_addr,
+                               .request_id = req.request_id};
+         auto changed =
+             accounts.change_password(req.principal->account_id, current, next, policy, who);
+         if (!changed)
+           return password_page(pages, req, pages.catalogue().message(req.lang, changed.error()),
+                                changed.error().field, 400);
+         const std::string* agent = req.header("user-agent");
+         auto token =
+             sessions.rotate(req.principal->account_id, std::string(http::zone_name(req.zone)),
+                             req.remote_addr, agent ? *agent : "");
+         http::Response res = http::Response::redirect("/?password=changed", 303);
+         if (token) res.add("Set-Cookie", session_cookie(req, *token));
+         return res;
+       }});
+}
+
 }  // namespace yiwang::identity

@@ -18,4 +18,11 @@ inline constexpr const char* kSessionCookie = "yw_session";
 void register_signin_routes(http::Router& router, const render::PageRenderer& pages,
                             SignIn& sign_in, SessionStore& sessions);
 
+// Registers GET and POST /account/password on the intranet zone: the signed-in
+// user changes their password (forced after a one-time password); all their
+// sessions end and this browser gets a new one.
+void register_password_routes(http::Router& router, const render::PageRenderer& pages,
+                              AccountStore& accounts, SessionStore& sessions,
+                              const PasswordPolicy& policy);
+
 }  // namespace yiwang::identity

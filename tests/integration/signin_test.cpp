@@ -141,3 +141,44 @@ TEST_F(SignInTest, IdleSessionsExpire) {
       soci::use(digest);
   EXPECT_EQ(server_->get(Zone::intranet, "/", {{"Cookie", "yw_session=" + token}}).status, 302);
 }
+
+TEST_F(SignInTest, OneTimePasswordMustBeChangedAndOldSessionsEnd) {
+  std::string token = cookie_value(post_signin("sysadmin", password_), "yw_session");
+  ASSERT_EQ(token.size(), 64u);
+  auto change = [&](const std::string& current, const std::string& next,
+                    const std::string& confirm) {
+    std::string body = "_csrf=" + csrf_ +
+                       "&current_password=" + yiwang::http::percent_encode(current) +
+                       "&password=" + yiwang::http::percent_encode(next) +
+                       "&password_confirm=" + yiwang::http::percent_encode(confirm);
+    return server_->request(Zone::intranet, "POST", "/account/password", body,
+                            {{"Content-Type", "application/x-www-form-urlencoded"},
+                             {"Cookie", "yw_csrf=" + csrf_ + "; yw_session=" + token}});
+  };
+  auto wrong = change("not-it-A1", "New-Secret-2026", "New-Secret-2026");
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_NE(wrong.body.find("当前密码：不正确"), std::string::npos);
+  auto weak = change(password_, "password", "password");
+  EXPECT_EQ(weak.status, 400);
+  EXPECT_NE(weak.body.find("至少 3 类"), std::string::npos);
+  auto same = change(password_, password_, password_);
+  EXPECT_NE(same.body.find("最近 5 次"), std::string::npos);
+  auto mismatch = change(password_, "New-Secret-2026", "New-Secret-2027");
+  EXPECT_NE(mismatch.body.find("与新密码不一致"), std::string::npos);
+  EXPECT_EQ(server_->get(Zone::intranet, "/account/password").status,
+            302);  // signed out: to sign-in
+
+  auto ok = change(password_, "New-Secret-2026", "New-Secret-2026");
+  ASSERT_EQ(ok.status, 303) << ok.body;
+  std::string fresh = cookie_value(ok, "yw_session");
+  ASSERT_EQ(fresh.size(), 64u);
+  EXPECT_NE(fresh, token);
+  EXPECT_EQ(server_->get(Zone::intranet, "/", {{"Cookie", "yw_session=" + token}}).status, 302);
+  auto home = server_->get(Zone::intranet, "/", {{"Cookie", "yw_session=" + fresh}});
+  EXPECT_EQ(home.status, 200);
+  EXPECT_EQ(home.body.find("必须先修改密码"), std::string::npos);
+  EXPECT_EQ(post_signin("sysadmin", password_).status, 401);
+  EXPECT_EQ(post_signin("sysadmin", "New-Secret-2026").status, 303);
+  auto changed = server_->app().audit_log().find({.event = "identity.password.changed"});
+  EXPECT_EQ(changed->size(), 1u);
+}
