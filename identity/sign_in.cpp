@@ -65,7 +65,12 @@ CREATE INDEX identity_signin_failures_name ON identity_signin_failures (account_
 }
 
 Result<SignedIn> SignIn::sign_in(const SignInAttempt& a) {
-  std::string name = lower(a.account.substr(0, 64));
+  // At most 64 bytes, cut at a character boundary (the name is stored as text).
+  std::size_t cut = std::min<std::size_t>(a.account.size(), 64);
+  while (cut > 0 && cut < a.account.size() &&
+         (static_cast<unsigned char>(a.account[cut]) & 0xC0) == 0x80)
+    --cut;
+  std::string name = lower(a.account.substr(0, cut));
   audit::AuditEvent e{.account = name.empty() ? "-" : name,
                       .organ = "-",
                       .source = a.source,

@@ -1,6 +1,7 @@
 #include "identity/signin_routes.hpp"
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "http/cookie.hpp"
 #include "http/csrf.hpp"
@@ -8,6 +9,17 @@
 namespace yiwang::identity {
 
 namespace {
+
+// What the user is told about an error: its message, except for internal
+// failures, whose details stay in the log.
+std::string user_message(const render::PageRenderer& pages, const http::Request& req,
+                         const Error& e) {
+  if (e.key.starts_with("db.")) {
+    spdlog::error("{}: {}", e.key, e.params.contains("detail") ? e.params.at("detail") : "");
+    return pages.text(req, "http.internal_error");
+  }
+  return pages.catalogue().message(req.lang, e);
+}
 
 http::Response signin_page(const render::PageRenderer& pages, const http::Request& req,
                            const std::string& account, const std::string& error, int status) {
@@ -78,7 +90,7 @@ void register_signin_routes(http::Router& router, const render::PageRenderer& pa
                                              .user_agent = agent ? *agent : "",
                                              .request_id = req.request_id});
                 if (!done) {
-                  std::string message = pages.catalogue().message(req.lang, done.error());
+                  std::string message = user_message(pages, req, done.error());
                   return signin_page(pages, req, account, message, 401);
                 }
                 http::Response res = http::Response::redirect("/", 303);
@@ -127,38 +139,38 @@ void register_password_routes(http::Router& router, const render::PageRenderer& 
                 if (!req.principal) return http::Response::redirect("/signin", 302);
                 return password_page(pages, req, "", "", 200);
               }});
-  router.add(
-      {.method = "POST",
-       .pattern = "/account/password",
-       .zone = http::Zone::intranet,
-       .permission = std::string(http::kPublic),
-       .handler = [&pages, &accounts, &sessions, &policy](http::Request& req) {
-         if (!req.principal) return http::Response::redirect("/signin", 303);
-         auto form = req.form();
-         std::string current = form ? form->value("current_password") : "";
-         std::string next = form ? form->value("password") : "";
-         std::string confirm = form ? form->value("password_confirm") : "";
-         if (next != confirm) {
-           Error e("identity.password.mismatch", "password_confirm");
-           return password_page(pages, req, pages.catalogue().message(req.lang, e), e.field, 400);
-         }
-         audit::AuditEvent who{.account = req.principal->name,
-                               .organ = "-",
-                               .source = req.remote_addr,
-                               .request_id = req.request_id};
-         auto changed =
-             accounts.change_password(req.principal->account_id, current, next, policy, who);
-         if (!changed)
-           return password_page(pages, req, pages.catalogue().message(req.lang, changed.error()),
-                                changed.error().field, 400);
-         const std::string* agent = req.header("user-agent");
-         auto token =
-             sessions.rotate(req.principal->account_id, std::string(http::zone_name(req.zone)),
-                             req.remote_addr, agent ? *agent : "");
-         http::Response res = http::Response::redirect("/?password=changed", 303);
-         if (token) res.add("Set-Cookie", session_cookie(req, *token));
-         return res;
-       }});
+  router.add({.method = "POST",
+              .pattern = "/account/password",
+              .zone = http::Zone::intranet,
+              .permission = std::string(http::kPublic),
+              .handler = [&pages, &accounts, &sessions, &policy](http::Request& req) {
+                if (!req.principal) return http::Response::redirect("/signin", 303);
+                auto form = req.form();
+                std::string current = form ? form->value("current_password") : "";
+                std::string next = form ? form->value("password") : "";
+                std::string confirm = form ? form->value("password_confirm") : "";
+                if (next != confirm) {
+                  Error e("identity.password.mismatch", "password_confirm");
+                  return password_page(pages, req, pages.catalogue().message(req.lang, e), e.field,
+                                       400);
+                }
+                audit::AuditEvent who{.account = req.principal->name,
+                                      .organ = "-",
+                                      .source = req.remote_addr,
+                                      .request_id = req.request_id};
+                auto changed =
+                    accounts.change_password(req.principal->account_id, current, next, policy, who);
+                if (!changed)
+                  return password_page(pages, req, user_message(pages, req, changed.error()),
+                                       changed.error().field, 400);
+                const std::string* agent = req.header("user-agent");
+                auto token = sessions.rotate(req.principal->account_id,
+                                             std::string(http::zone_name(req.zone)),
+                                             req.remote_addr, agent ? *agent : "");
+                http::Response res = http::Response::redirect("/?password=changed", 303);
+                if (token) res.add("Set-Cookie", session_cookie(req, *token));
+                return res;
+              }});
 }
 
 }  // namespace yiwang::identity

@@ -182,3 +182,15 @@ TEST_F(SignInTest, OneTimePasswordMustBeChangedAndOldSessionsEnd) {
   auto changed = server_->app().audit_log().find({.event = "identity.password.changed"});
   EXPECT_EQ(changed->size(), 1u);
 }
+
+TEST_F(SignInTest, LongMultibyteAccountNamesAreCutCleanly) {
+  std::string name;
+  for (int i = 0; i < 30; ++i) name += "政务";  // 180 bytes; byte 64 is inside a character
+  auto r = post_signin(name, "Wrong-password-1");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.body.find("数据库"), std::string::npos);
+  auto failures = server_->app().audit_log().find({.event = "identity.signin"});
+  ASSERT_TRUE(failures);
+  ASSERT_EQ(failures->size(), 1u);
+  EXPECT_EQ(failures->front().event.account.size(), 63u);  // 21 whole characters
+}
