@@ -1,7 +1,7 @@
 #include "identity/signin_routes.hpp"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "http/cookie.hpp"
 #include "http/csrf.hpp"
