@@ -22,18 +22,16 @@ std::string random_token() {
   return out;
 }
 
-namespace {
-bool well_formed(const std::string& token) {
+bool is_random_token(std::string_view token) {
   if (token.size() != 64) return false;
   for (char c : token)
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   return true;
 }
-}  // namespace
 
 std::string csrf_token(const Request& req, Response& res) {
   std::string token = req.cookie(kCsrfCookie);
-  if (well_formed(token)) return token;
+  if (is_random_token(token)) return token;
   token = random_token();
   SetCookie c;
   c.name = kCsrfCookie;
@@ -47,7 +45,7 @@ std::string csrf_token(const Request& req, Response& res) {
 bool csrf_valid(const Request& req, const FormData& form) {
   std::string cookie = req.cookie(kCsrfCookie);
   const std::string* field = form.get(kCsrfField);
-  if (!well_formed(cookie) || !field || field->size() != cookie.size()) return false;
+  if (!is_random_token(cookie) || !field || field->size() != cookie.size()) return false;
   return CRYPTO_memcmp(cookie.data(), field->data(), cookie.size()) == 0;
 }
 

@@ -25,4 +25,7 @@ bool csrf_valid(const Request& req, const FormData& form);
 // 32 random bytes as 64 hex digits.
 std::string random_token();
 
+// Whether text has the shape of random_token() (cookies are checked before use).
+bool is_random_token(std::string_view text);
+
 }  // namespace yiwang::http

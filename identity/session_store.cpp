@@ -26,13 +26,6 @@ Session session_from_row(const soci::row& r) {
                  r.get<std::string>(6), r.get<std::string>(7)};
 }
 
-bool well_formed(const std::string& token) {
-  if (token.size() != 64) return false;
-  for (char c : token)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
-
 }  // namespace
 
 std::string session_token_digest(const std::string& token) {
@@ -78,7 +71,7 @@ std::string SessionStore::start(soci::session& s, long long account_id, const st
 
 Result<std::optional<Session>> SessionStore::touch(const std::string& token,
                                                    const std::string& zone) {
-  if (!well_formed(token)) return std::optional<Session>();
+  if (!http::is_random_token(token)) return std::optional<Session>();
   std::string digest = session_token_digest(token);
   return db::guarded([&]() -> Result<std::optional<Session>> {
     return db_.transaction([&](soci::session& s) -> Result<std::optional<Session>> {
