@@ -32,6 +32,16 @@ std::vector<db::Migration> sample() {
           {"sample", 2, "blobs", "CREATE TABLE sample_blobs (k TEXT PRIMARY KEY, v ${blob});\n"}};
 }
 
+// Applies the sample migrations; false (with the reason printed) on failure.
+bool apply_sample(db::Database& d) {
+  db::Migrator m(d);
+  m.add(sample());
+  NoProgress quiet;
+  auto n = m.apply(quiet);
+  EXPECT_TRUE(n) << (n ? "" : n.error().params["detail"]);
+  return n.has_value();
+}
+
 #define OPEN_OR_SKIP(var, dir)                                          \
   TestDatabase tdb_##var(dir.path());                                   \
   if (tdb_##var.url().empty()) GTEST_SKIP() << "no PostgreSQL to test"; \
@@ -84,10 +94,7 @@ TEST(Database, MigrationsMustBeNumberedWithoutGaps) {
 TEST(Database, TransactionCommitsRollsBackAndReturnsErrors) {
   TempDir dir;
   OPEN_OR_SKIP(d, dir);
-  db::Migrator m(*d);
-  m.add(sample());
-  NoProgress quiet;
-  ASSERT_TRUE(m.apply(quiet));
+  ASSERT_TRUE(apply_sample(*d));
   d->transaction(
       [](soci::session& s) { s << "INSERT INTO sample_counters (name, n) VALUES ('a', 1)"; });
   EXPECT_THROW(d->transaction([](soci::session& s) {
@@ -108,10 +115,7 @@ TEST(Database, TransactionCommitsRollsBackAndReturnsErrors) {
 TEST(Database, ConcurrentWritersAllSucceed) {
   TempDir dir;
   OPEN_OR_SKIP(d, dir);
-  db::Migrator m(*d);
-  m.add(sample());
-  NoProgress quiet;
-  ASSERT_TRUE(m.apply(quiet));
+  ASSERT_TRUE(apply_sample(*d));
   d->transaction(
       [](soci::session& s) { s << "INSERT INTO sample_counters (name, n) VALUES ('hits', 0)"; });
   constexpr int kThreads = 4, kEach = 50;
