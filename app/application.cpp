@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
@@ -11,7 +12,9 @@
 #include "audit/audit_log.hpp"
 #include "db/migration.hpp"
 #include "http/csrf.hpp"
+#include "identity/account_routes.hpp"
 #include "identity/organ_store.hpp"
+#include "identity/registration_routes.hpp"
 #include "identity/signin_routes.hpp"
 #include "office/workdays_routes.hpp"
 #include "portal/home_routes.hpp"
@@ -24,10 +27,13 @@ namespace {
 
 std::vector<db::Migration> all_migrations() {
   std::vector<db::Migration> out;
-  for (auto list : {audit::AuditLog::migrations(), registry::DivisionStore::migrations(),
-                    identity::OrganStore::migrations(), identity::AccountStore::migrations(),
-                    identity::SessionStore::migrations(), identity::SignIn::migrations(),
-                    portal::SiteSettings::migrations()})
+  for (auto list :
+       {audit::AuditLog::migrations(), registry::DivisionStore::migrations(),
+        identity::OrganStore::migrations(), identity::AccountStore::migrations(),
+        identity::SessionStore::migrations(), identity::SignIn::migrations(),
+        identity::RoleStore::migrations(), identity::AccountStore::profile_migrations(),
+        identity::SecondFactorStore::migrations(), identity::PasswordResetStore::migrations(),
+        mail::Outbox::migrations(), portal::SiteSettings::migrations()})
     out.insert(out.end(), list.begin(), list.end());
   return out;
 }
@@ -112,10 +118,57 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
   app->organs_ = std::make_unique<identity::OrganStore>(*app->db_, *app->divisions_);
   identity::HashCost cost{app->config_.password_hash_ops,
                           app->config_.password_hash_memory_kib * 1024};
-  app->accounts_ = std::make_unique<identity::AccountStore>(*app->db_, cost);
+  registry::DivisionStore* divisions = app->divisions_.get();
+  app->accounts_ =
+      std::make_unique<identity::AccountStore>(*app->db_, cost, [divisions](std::string_view code) {
+        return !divisions->loaded() || divisions->exists(code);
+      });
   app->sessions_ = std::make_unique<identity::SessionStore>(*app->db_, identity::SessionPolicy{});
   app->sign_in_ =
       std::make_unique<identity::SignIn>(*app->db_, *app->accounts_, *app->sessions_, cost);
+  identity::declare_identity_permissions(app->permissions_);
+  app->roles_ = std::make_unique<identity::RoleStore>(*app->db_, app->permissions_, *app->organs_,
+                                                      *app->sessions_);
+  app->second_factor_ =
+      std::make_unique<identity::SecondFactorStore>(*app->db_, app->config_.site_name);
+  app->policy_ =
+      std::make_unique<identity::SecurityPolicyStore>(*app->db_, identity::SecurityPolicy{});
+  app->authorizer_ =
+      std::make_unique<identity::Authorizer>(*app->sessions_, *app->accounts_, *app->roles_,
+                                             *app->policy_, app->permissions_, *app->pages_);
+  app->outbox_ = std::make_unique<mail::Outbox>(*app->db_);
+  app->resets_ =
+      std::make_unique<identity::PasswordResetStore>(*app->db_, *app->outbox_, app->catalogue_);
+  std::string base_url = app->config_.base_url;
+  if (base_url.empty())
+    base_url = fmt::format("http://{}:{}", app->config_.internet.host, app->config_.internet.port);
+  app->services_ = std::unique_ptr<identity::Services>(new identity::Services{*app->pages_,
+                                                                              *app->sign_in_,
+                                                                              *app->sessions_,
+                                                                              *app->accounts_,
+                                                                              *app->organs_,
+                                                                              *app->roles_,
+                                                                              *app->second_factor_,
+                                                                              *app->policy_,
+                                                                              *app->resets_,
+                                                                              *app->audit_,
+                                                                              app->permissions_,
+                                                                              app->password_policy_,
+                                                                              base_url,
+                                                                              {}});
+  // The stage a new session starts in: the second factor when enrolled,
+  // enrolment when the policy requires it of an intranet account.
+  identity::SecondFactorStore* second = app->second_factor_.get();
+  identity::SecurityPolicyStore* policy = app->policy_.get();
+  app->sign_in_->set_stage_rule(
+      [second, policy](const identity::Account& a, const std::string& zone) -> Result<std::string> {
+        auto enrolled = second->enrolled(a.id);
+        if (!enrolled) return std::unexpected(enrolled.error());
+        if (*enrolled) return std::string(identity::kStageSecondFactor);
+        if (zone == "intranet" && policy->get().second_factor_required)
+          return std::string(identity::kStageEnrol);
+        return std::string(identity::kStageFull);
+      });
   auto current = app->schema_current();
   if (current && *current) {
     if (auto loaded = app->divisions_->load(); !loaded) return std::unexpected(loaded.error());
@@ -134,6 +187,8 @@ Application::~Application() {
     server_->stop();
     server_->wait();
   }
+  if (services_) services_->mail_written = nullptr;
+  mail_sender_.reset();
   sealer_.reset();  // seals what the last requests recorded
 }
 
@@ -166,10 +221,15 @@ void Application::register_routes() {
   routes_registered_ = true;
   portal::register_home_routes(router_, *pages_, calendar_, *divisions_);
   registry::register_registry_routes(router_, *pages_, *divisions_);
-  identity::register_signin_routes(router_, *pages_, *sign_in_, *sessions_);
-  identity::register_password_routes(router_, *pages_, *accounts_, *sessions_, password_policy_);
+  for (auto zone : {http::Zone::intranet, http::Zone::internet}) {
+    identity::register_signin_routes(router_, *services_, zone);
+    identity::register_password_routes(router_, *services_, zone);
+    identity::register_account_routes(router_, *services_, zone);
+  }
+  identity::register_registration_routes(router_, *services_);
   office::register_workdays_routes(router_, *pages_, calendar_);
   register_system_routes(router_, *db_, metrics_, openapi_);
+  authorizer_->check_routes(router_);
 }
 
 void Application::start() {
@@ -183,41 +243,19 @@ void Application::start() {
     return pages->error(req, e.status, e.key, e.params);
   };
   hooks.finish = security_headers;
-  identity::SessionStore* sessions = sessions_.get();
-  identity::AccountStore* accounts = accounts_.get();
-  hooks.authorize = [pages, sessions, accounts](
-                        http::Request& req,
-                        const http::Route& route) -> std::optional<http::Response> {
-    // Who is this: a live session of this zone.
-    if (std::string token = req.cookie(identity::kSessionCookie); !token.empty()) {
-      auto session = sessions->touch(token, std::string(http::zone_name(req.zone)));
-      if (session && *session) {
-        auto account = accounts->get((*session)->account_id);
-        if (account && *account && (*account)->active)
-          req.principal =
-              http::Principal{(*account)->id,
-                              (*session)->id,
-                              (*account)->name,
-                              (*account)->display_name,
-                              std::string(identity::account_kind_name((*account)->kind)),
-                              (*account)->must_change_password};
-      }
-    }
-    // Deny by default: until the identity engine grants permissions, only
-    // public routes are reachable.
-    if (route.permission != http::kPublic) return pages->error(req, 403, "http.forbidden");
-    // State-changing HTML forms must carry the CSRF token.
-    if (req.method != "GET" && req.method != "HEAD" && !http::is_api_pattern(route.pattern)) {
-      auto form = req.form();
-      if (!form)
-        return pages->error(req, form.error().status, form.error().key, form.error().params);
-      if (!http::csrf_valid(req, *form)) return pages->error(req, 403, "http.csrf_failed");
-    }
-    return std::nullopt;
+  identity::Authorizer* authorizer = authorizer_.get();
+  hooks.authorize = [authorizer](http::Request& req, const http::Route& route) {
+    return authorizer->authorize(req, route);
   };
   server_ = std::make_unique<http::Server>(options, router_, hooks, &metrics_);
   server_->start();
   sealer_ = std::make_unique<audit::AuditSealer>(*audit_);
+  mail::SmtpSettings smtp{config_.smtp_url, config_.mail_from, config_.smtp_user,
+                          config_.smtp_password};
+  mail_sender_ = std::make_unique<mail::MailSender>(*outbox_, smtp);
+  mail_sender_->start();
+  mail::MailSender* sender = mail_sender_.get();
+  services_->mail_written = [sender] { sender->poke(); };
 }
 
 }  // namespace yiwang::app

@@ -18,9 +18,18 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "identity/account_store.hpp"
+#include "identity/authorizer.hpp"
 #include "identity/organ_store.hpp"
+#include "identity/password_reset.hpp"
+#include "identity/permissions.hpp"
+#include "identity/role_store.hpp"
+#include "identity/second_factor_store.hpp"
+#include "identity/security_policy.hpp"
+#include "identity/services.hpp"
 #include "identity/session_store.hpp"
 #include "identity/sign_in.hpp"
+#include "mail/outbox.hpp"
+#include "mail/smtp_sender.hpp"
 #include "registry/division_store.hpp"
 #include "render/catalogue.hpp"
 #include "render/page_renderer.hpp"
@@ -52,6 +61,13 @@ class Application {
   identity::AccountStore& accounts() { return *accounts_; }
   identity::SessionStore& sessions() { return *sessions_; }
   identity::SignIn& sign_in() { return *sign_in_; }
+  identity::RoleStore& roles() { return *roles_; }
+  identity::SecondFactorStore& second_factor() { return *second_factor_; }
+  identity::SecurityPolicyStore& security_policy() { return *policy_; }
+  identity::Authorizer& authorizer() { return *authorizer_; }
+  identity::PasswordResetStore& password_resets() { return *resets_; }
+  mail::Outbox& outbox() { return *outbox_; }
+  const identity::PermissionCatalogue& permissions() const { return permissions_; }
   registry::DivisionStore& divisions() { return *divisions_; }
   const core::WorkCalendar& calendar() const { return calendar_; }
   const render::Catalogue& catalogue() const { return catalogue_; }
@@ -77,6 +93,15 @@ class Application {
   std::unique_ptr<identity::AccountStore> accounts_;
   std::unique_ptr<identity::SessionStore> sessions_;
   std::unique_ptr<identity::SignIn> sign_in_;
+  identity::PermissionCatalogue permissions_;
+  std::unique_ptr<identity::RoleStore> roles_;
+  std::unique_ptr<identity::SecondFactorStore> second_factor_;
+  std::unique_ptr<identity::SecurityPolicyStore> policy_;
+  std::unique_ptr<identity::Authorizer> authorizer_;
+  std::unique_ptr<mail::Outbox> outbox_;
+  std::unique_ptr<identity::PasswordResetStore> resets_;
+  std::unique_ptr<identity::Services> services_;
+  std::unique_ptr<mail::MailSender> mail_sender_;  // while serving
   identity::PasswordPolicy password_policy_;
   std::unique_ptr<audit::AuditSealer> sealer_;  // while serving
   http::Router router_;

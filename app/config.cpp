@@ -178,6 +178,12 @@ const std::vector<Key>& keys() {
       c.password_hash_memory_kib = std::stoull(s);
     };
     v.back().get = [](const Config& c) { return std::to_string(c.password_hash_memory_kib); };
+    v.push_back(text("mail", "smtp_url", &Config::smtp_url,
+                     "outgoing mail server, smtp://host:port or smtps://host:port (empty: mail "
+                     "waits in the outbox)"));
+    v.push_back(text("mail", "from", &Config::mail_from, "sender address of the platform's mail"));
+    v.push_back(text("mail", "user", &Config::smtp_user, "SMTP user name (empty: none)"));
+    v.push_back(text("mail", "password", &Config::smtp_password, "SMTP password"));
     Key level{"log",
               "level",
               Kind::level,

@@ -42,6 +42,12 @@ struct Config {
   unsigned long long password_hash_ops = 2;          // Argon2id passes
   std::size_t password_hash_memory_kib = 64 * 1024;  // Argon2id memory
 
+  // [mail]
+  std::string smtp_url;  // smtp://host:port or smtps://host:port; empty: mail stays queued
+  std::string mail_from = "noreply@localhost";
+  std::string smtp_user;
+  std::string smtp_password;
+
   // [log]
   std::string log_level = "info";         // trace, debug, info, warn, error, off
   std::string access_log = "access.log";  // file in the data dir, "stderr", or "off"

@@ -1,5 +1,6 @@
 #include "db/database.hpp"
 
+#include <cctype>
 #include <random>
 #include <regex>
 #include <thread>
@@ -51,7 +52,7 @@ Result<std::unique_ptr<Database>> Database::open(const Options& options) {
         *s << "PRAGMA foreign_keys = ON";
         *s << "PRAGMA synchronous = FULL";
       } else {
-        s = std::make_unique<soci::session>(soci::postgresql, target);
+        s = std::make_unique<soci::session>(soci::postgresql, pg_keywords(target));
         *s << "SET TIME ZONE 'UTC'";
       }
       db->sessions_.push_back(std::move(s));
@@ -61,6 +62,85 @@ Result<std::unique_ptr<Database>> Database::open(const Options& options) {
     return fail("db.connect", "database.url", {{"url", db->display_url_}, {"detail", e.what()}});
   }
   return db;
+}
+
+namespace {
+std::string pct_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::string quoted(const std::string& v) {
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\\' || c == '\'') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+}  // namespace
+
+std::string pg_keywords(std::string_view url) {
+  std::string_view rest = url;
+  for (std::string_view scheme : {"postgresql://", "postgres://"})
+    if (rest.starts_with(scheme)) rest.remove_prefix(scheme.size());
+  std::string_view query;
+  if (auto q = rest.find('?'); q != std::string_view::npos) {
+    query = rest.substr(q + 1);
+    rest = rest.substr(0, q);
+  }
+  std::string_view path;
+  if (auto slash = rest.find('/'); slash != std::string_view::npos) {
+    path = rest.substr(slash + 1);
+    rest = rest.substr(0, slash);
+  }
+  std::vector<std::pair<std::string, std::string>> kv;
+  if (auto at = rest.rfind('@'); at != std::string_view::npos) {
+    std::string_view userinfo = rest.substr(0, at);
+    rest = rest.substr(at + 1);
+    auto colon = userinfo.find(':');
+    kv.emplace_back("user", pct_decode(userinfo.substr(0, colon)));
+    if (colon != std::string_view::npos)
+      kv.emplace_back("password", pct_decode(userinfo.substr(colon + 1)));
+  }
+  if (!rest.empty()) {
+    std::string_view host = rest, port;
+    if (rest.front() == '[') {  // [::1]:5432
+      auto close = rest.find(']');
+      host = rest.substr(1, close == std::string_view::npos ? rest.size() - 1 : close - 1);
+      if (close != std::string_view::npos && close + 1 < rest.size() && rest[close + 1] == ':')
+        port = rest.substr(close + 2);
+    } else if (auto colon = rest.rfind(':'); colon != std::string_view::npos) {
+      host = rest.substr(0, colon);
+      port = rest.substr(colon + 1);
+    }
+    if (!host.empty()) kv.emplace_back("host", pct_decode(host));
+    if (!port.empty()) kv.emplace_back("port", std::string(port));
+  }
+  if (!path.empty()) kv.emplace_back("dbname", pct_decode(path));
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    auto eq = pair.find('=');
+    if (eq == std::string_view::npos || eq == 0) continue;
+    kv.emplace_back(pct_decode(pair.substr(0, eq)), pct_decode(pair.substr(eq + 1)));
+  }
+  std::string out;
+  for (const auto& [k, v] : kv) {
+    if (!out.empty()) out += ' ';
+    out += k + "=" + quoted(v);
+  }
+  return out;
 }
 
 Database::~Database() = default;

@@ -31,6 +31,12 @@ namespace yiwang::db {
 
 enum class Engine { sqlite, postgresql };
 
+// A postgresql://user:password@host:port/dbname?key=value URL as a libpq
+// keyword/value string ("host='…' port='…' …"). libpq's own URL parsing is
+// not relied on: some libpq and SOCI versions together misread a URL without
+// a query (dbname "postgres=").
+std::string pg_keywords(std::string_view url);
+
 struct Options {
   std::string url;  // sqlite:PATH, sqlite:///ABS/PATH, or postgresql://…
   std::size_t pool_size = 8;

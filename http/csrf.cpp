@@ -42,11 +42,15 @@ std::string csrf_token(const Request& req, Response& res) {
   return token;
 }
 
-bool csrf_valid(const Request& req, const FormData& form) {
+bool csrf_header_valid(const Request& req, std::string_view value) {
   std::string cookie = req.cookie(kCsrfCookie);
+  if (!is_random_token(cookie) || value.size() != cookie.size()) return false;
+  return CRYPTO_memcmp(cookie.data(), value.data(), cookie.size()) == 0;
+}
+
+bool csrf_valid(const Request& req, const FormData& form) {
   const std::string* field = form.get(kCsrfField);
-  if (!is_random_token(cookie) || !field || field->size() != cookie.size()) return false;
-  return CRYPTO_memcmp(cookie.data(), field->data(), cookie.size()) == 0;
+  return field && csrf_header_valid(req, *field);
 }
 
 }  // namespace yiwang::http

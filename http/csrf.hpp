@@ -21,6 +21,9 @@ std::string csrf_token(const Request& req, Response& res);
 
 // Whether the form's `_csrf` field matches the cookie (constant time).
 bool csrf_valid(const Request& req, const FormData& form);
+// Whether a token sent another way (the X-CSRF-Token header of API calls made
+// with a session cookie) matches the cookie (constant time).
+bool csrf_header_valid(const Request& req, std::string_view value);
 
 // 32 random bytes as 64 hex digits.
 std::string random_token();

@@ -1,6 +1,27 @@
 #include "http/request.hpp"
 
+#include <algorithm>
+
 namespace yiwang::http {
+
+bool Authority::holds(std::string_view permission) const {
+  std::string key(permission);
+  if (everywhere.contains(key)) return true;
+  auto it = organs.find(key);
+  return it != organs.end() && !it->second.empty();
+}
+
+bool Authority::holds(std::string_view permission, long long organ_id) const {
+  std::string key(permission);
+  if (everywhere.contains(key)) return true;
+  auto it = organs.find(key);
+  return it != organs.end() && std::binary_search(it->second.begin(), it->second.end(), organ_id);
+}
+
+std::vector<long long> Authority::organs_for(std::string_view permission) const {
+  auto it = organs.find(std::string(permission));
+  return it == organs.end() ? std::vector<long long>() : it->second;
+}
 
 const std::string* Request::header(std::string_view name) const {
   for (const auto& [n, v] : headers)

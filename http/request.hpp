@@ -4,9 +4,12 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -17,6 +20,22 @@
 
 namespace yiwang::http {
 
+// What an account may do: each permission it holds, with the organs where it
+// holds it. Built-in permissions of an account kind (the three
+// administrators, citizens, enterprises) hold everywhere; a civil servant's
+// come from roles granted within organ scopes, expanded to organ ids.
+struct Authority {
+  std::unordered_set<std::string> everywhere;
+  std::unordered_map<std::string, std::vector<long long>> organs;  // sorted ids
+
+  // Whether the permission is held anywhere.
+  bool holds(std::string_view permission) const;
+  // Whether the permission is held for that organ.
+  bool holds(std::string_view permission, long long organ_id) const;
+  // The organs where the permission holds (empty with `everywhere`).
+  std::vector<long long> organs_for(std::string_view permission) const;
+};
+
 // Who sent a request, once the identity engine has recognised its session.
 struct Principal {
   long long account_id = 0;
@@ -24,7 +43,19 @@ struct Principal {
   std::string name;  // sign-in name
   std::string display_name;
   std::string kind;  // staff, citizen, enterprise, system_admin, …
-  bool must_change_password = false;
+  std::optional<long long> organ_id;
+  int clearance = 0;                  // Classification the account may read, 0 = open
+  bool must_change_password = false;  // one-time password, or expired
+  bool password_expired = false;      // older than the policy allows
+  std::string stage;                  // "full", or a step of signing in still due
+  std::shared_ptr<const Authority> authority;
+
+  bool holds(std::string_view permission) const {
+    return authority && authority->holds(permission);
+  }
+  bool holds(std::string_view permission, long long organ) const {
+    return authority && authority->holds(permission, organ);
+  }
 };
 
 struct Request {

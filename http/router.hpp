@@ -28,6 +28,8 @@ using Handler = std::function<Response(Request&)>;
 enum class Classification { open = 0, internal = 1, secret = 2, confidential = 3 };
 
 inline constexpr std::string_view kPublic = "public";
+// Any signed-in account (its own profile, password, sessions).
+inline constexpr std::string_view kSignedIn = "signed-in";
 
 struct Route {
   std::string method;   // GET, POST, PUT, PATCH, DELETE

@@ -16,7 +16,8 @@ constexpr std::array<std::string_view, 4> kClearanceNames = {"open", "internal",
 
 const char* const kAccountColumns =
     "id, name, kind, display_name, organ_id, clearance, must_change_password, "
-    "password_changed_at, status, version";
+    "password_changed_at, status, version, department_id, email, phone, address, citizen_number, "
+    "credit_code, legal_representative";
 
 Account account_from_row(const soci::row& r) {
   Account a;
@@ -30,8 +31,22 @@ Account account_from_row(const soci::row& r) {
   a.password_changed_at = r.get<std::string>(7);
   a.active = r.get<std::string>(8) == "active";
   a.version = db::row_int64(r, 9);
+  if (r.get_indicator(10) == soci::i_ok) a.department_id = db::row_int64(r, 10);
+  a.email = r.get<std::string>(11);
+  a.phone = r.get<std::string>(12);
+  a.address = r.get<std::string>(13);
+  a.citizen_number = r.get<std::string>(14);
+  a.credit_code = r.get<std::string>(15);
+  a.legal_representative = r.get<std::string>(16);
   return a;
 }
+
+}  // namespace
+
+std::string account_columns() { return kAccountColumns; }
+Account account_from_db_row(const soci::row& r) { return account_from_row(r); }
+
+namespace {
 
 template <class Bind>
 Result<std::optional<Account>> find_one(db::Database& db, const std::string& where, Bind bind) {
@@ -176,13 +191,25 @@ Result<std::string> AccountStore::password_hash(long long id) {
 Result<void> AccountStore::change_password(long long id, std::string_view current,
                                            std::string_view next, const PasswordPolicy& policy,
                                            audit::AuditEvent who) {
+  auto hash = password_hash(id);
+  if (!hash) return std::unexpected(hash.error());
+  if (!verify_password(current, *hash))
+    return fail("identity.password.current_wrong", "current_password");
+  return replace_password(id, next, policy, [&](soci::session& s, const Account& a) {
+    who.event = "identity.password.changed";
+    who.object = "account:" + a.name;
+    audit::AuditLog::record(s, who);
+  });
+}
+
+Result<void> AccountStore::replace_password(
+    long long id, std::string_view next, const PasswordPolicy& policy,
+    const std::function<void(soci::session&, const Account&)>& also) {
   auto account = get(id);
   if (!account) return std::unexpected(account.error());
   if (!*account) return fail("identity.account.not_found");
   auto hash = password_hash(id);
   if (!hash) return std::unexpected(hash.error());
-  if (!verify_password(current, *hash))
-    return fail("identity.password.current_wrong", "current_password");
   // The current password and the ones before it (newest first) are history.
   std::vector<std::string> previous{*hash};
   auto older = db::guarded([&]() -> Result<std::vector<std::string>> {
@@ -209,9 +236,7 @@ Result<void> AccountStore::change_password(long long id, std::string_view curren
       s << "UPDATE identity_accounts SET password_hash = :h, must_change_password = 0, "
            "password_changed_at = :t, version = version + 1 WHERE id = :id",
           soci::use(fresh), soci::use(now), soci::use(id);
-      who.event = "identity.password.changed";
-      who.object = "account:" + (*account)->name;
-      audit::AuditLog::record(s, who);
+      also(s, **account);
     });
     return {};
   });

@@ -9,17 +9,21 @@
 // Thread-safe: every call is its own transaction.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "audit/audit_log.hpp"
 #include "core/error.hpp"
+#include "core/identifier.hpp"
 #include "db/database.hpp"
 #include "db/migration.hpp"
 #include "identity/password.hpp"
 
 namespace yiwang::identity {
+
+class SessionStore;
 
 enum class AccountKind { staff, citizen, enterprise, system_admin, security_admin, audit_admin };
 
@@ -36,13 +40,45 @@ struct Account {
   long long id = 0;
   std::string name;  // sign-in name, lower case
   AccountKind kind = AccountKind::staff;
-  std::string display_name;
+  std::string display_name;  // real name; an enterprise's registered name
   std::optional<long long> organ_id;
+  std::optional<long long> department_id;
+  std::string email, phone, address;
+  std::string citizen_number;        // citizens: 公民身份号码 (18 characters)
+  std::string credit_code;           // enterprises: 统一社会信用代码
+  std::string legal_representative;  // enterprises
   Clearance clearance = Clearance::open;
   bool must_change_password = false;
   std::string password_changed_at;
   bool active = true;
   long long version = 0;
+};
+
+// A civil servant's account as the system administrator enters it.
+struct StaffInput {
+  std::string name;  // sign-in name
+  std::string display_name;
+  long long organ_id = 0;
+  std::optional<long long> department_id;
+  std::string email, phone;
+};
+
+// What a citizen or an enterprise types to register on the portal.
+struct RegistrationInput {
+  std::string name;  // sign-in name
+  std::string password, password_confirm;
+  std::string email, phone, address;
+  // citizens
+  std::string real_name, citizen_number;
+  // enterprises
+  std::string enterprise_name, credit_code, legal_representative;
+};
+
+// An account with a password to hand over once (administrators, new staff,
+// a reset by the system administrator).
+struct NewAccount {
+  Account account;
+  std::string one_time_password;
 };
 
 // An administrator created by init, with the password shown once.
@@ -53,9 +89,52 @@ struct NewAdministrator {
 
 class AccountStore {
  public:
-  AccountStore(db::Database& db, HashCost cost) : db_(db), cost_(cost) {}
+  // `divisions` checks the birth-place code of citizen numbers (may be empty).
+  AccountStore(db::Database& db, HashCost cost, core::DivisionExists divisions = {})
+      : db_(db), cost_(cost), divisions_(std::move(divisions)) {}
 
   static std::vector<db::Migration> migrations();
+  // Profiles of citizens and enterprises, enterprise agents, staff positions.
+  static std::vector<db::Migration> profile_migrations();
+
+  // Creates a civil servant's account with a one-time password (system
+  // administrator). Errors name the field and the rule.
+  Result<NewAccount> create_staff(const StaffInput& input, audit::AuditEvent who);
+  // Registers a citizen (kind citizen) or an enterprise (kind enterprise).
+  Result<Account> register_public(AccountKind kind, const RegistrationInput& input,
+                                  const PasswordPolicy& policy, audit::AuditEvent who);
+  // Disables or enables an account; disabling ends its sessions.
+  Result<Account> set_active(long long id, bool active, long long expected_version,
+                             SessionStore& sessions, audit::AuditEvent who);
+  // Sets a civil servant's clearance (security administrator); ends sessions.
+  Result<Account> set_clearance(long long id, Clearance clearance, long long expected_version,
+                                SessionStore& sessions, audit::AuditEvent who);
+  // Gives a new one-time password (system administrator); ends sessions.
+  Result<NewAccount> reset_password(long long id, SessionStore& sessions, audit::AuditEvent who);
+  // Sets a new password without the current one (a redeemed e-mail reset).
+  Result<void> set_password(long long id, std::string_view next, const PasswordPolicy& policy,
+                            SessionStore& sessions, audit::AuditEvent who);
+
+  // Accounts for the administrators' lists: optional kind and organ filters,
+  // a name/real-name search, paged. Returns the page and the total.
+  struct Page {
+    std::vector<Account> accounts;
+    long long total = 0;
+  };
+  Result<Page> list(std::optional<AccountKind> kind, std::optional<long long> organ,
+                    const std::string& search, int offset, int limit);
+  // Staff of an organ (the directory).
+  Result<std::vector<Account>> staff_of(long long organ_id);
+  // Finds a citizen account by e-mail address (password reset).
+  Result<std::optional<Account>> find_public_by_email(const std::string& email);
+
+  // Enterprise agents: citizen accounts acting for an enterprise.
+  Result<void> add_agent(long long enterprise_id, const std::string& citizen_name,
+                         const std::string& citizen_number, audit::AuditEvent who);
+  Result<void> remove_agent(long long enterprise_id, long long citizen_id, audit::AuditEvent who);
+  Result<std::vector<Account>> agents(long long enterprise_id);
+  // The enterprises a citizen acts for.
+  Result<std::vector<Account>> principals_of_agent(long long citizen_id);
 
   // Creates 系统管理员 sysadmin, 安全管理员 secadmin and 审计管理员 auditadmin
   // with random one-time passwords. Refuses ("identity.admin.exists") when any
@@ -74,8 +153,25 @@ class AccountStore {
                                const PasswordPolicy& policy, audit::AuditEvent who);
 
  private:
+  // Checks `next` against the policy and the password history, stores it, and
+  // runs `also` in the same transaction (audit, ending sessions).
+  Result<void> replace_password(long long id, std::string_view next, const PasswordPolicy& policy,
+                                const std::function<void(soci::session&, const Account&)>& also);
+
   db::Database& db_;
   HashCost cost_;
+  core::DivisionExists divisions_;
 };
+
+// The SELECT column list of an account and its row reader (identity/ only).
+std::string account_columns();
+Account account_from_db_row(const soci::row& r);
+
+// Checks a sign-in name: 3–32 characters, a lower-case letter first, then
+// letters, digits, '.', '_' or '-'. Returns it in lower case.
+Result<std::string> check_account_name(std::string_view name, const std::string& field = "name");
+// Checks a mainland phone number: 11-digit mobile (1[3-9]…) or a landline with
+// area code ("0591-87654321"); full-width digits are accepted.
+Result<std::string> check_phone(std::string_view phone, const std::string& field = "phone");
 
 }  // namespace yiwang::identity

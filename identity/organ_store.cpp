@@ -1,6 +1,8 @@
 #include "identity/organ_store.hpp"
 
+#include <algorithm>
 #include <array>
+#include <map>
 #include <set>
 
 #include "core/china_time.hpp"
@@ -349,6 +351,28 @@ Result<bool> OrganStore::is_within(long long id, long long ancestor) {
       p = o->parent_id;
     }
     return false;
+  });
+}
+
+Result<std::vector<long long>> OrganStore::subtree(long long id) {
+  return db::guarded([&]() -> Result<std::vector<long long>> {
+    auto s = db_.acquire();
+    std::multimap<long long, long long> children;  // parent → child
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT id, parent_id FROM identity_organs WHERE parent_id IS NOT NULL");
+    for (const auto& r : rows) children.emplace(db::row_int64(r, 1), db::row_int64(r, 0));
+    std::vector<long long> out;
+    std::set<long long> seen{id};
+    for (std::vector<long long> todo{id}; !todo.empty();) {
+      long long next = todo.back();
+      todo.pop_back();
+      out.push_back(next);
+      auto [from, to] = children.equal_range(next);
+      for (auto it = from; it != to; ++it)
+        if (seen.insert(it->second).second) todo.push_back(it->second);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
   });
 }
 

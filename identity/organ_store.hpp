@@ -87,6 +87,8 @@ class OrganStore {
   Result<std::vector<Organ>> children(std::optional<long long> parent);
   // Whether `id` is `ancestor` or lies below it (organ scopes of roles).
   Result<bool> is_within(long long id, long long ancestor);
+  // The organ and every organ below it, retired ones included, sorted by id.
+  Result<std::vector<long long>> subtree(long long id);
   Result<std::vector<OrganChange>> history(long long id);
 
   Result<Department> add_department(long long organ_id, const std::string& name,

@@ -18,12 +18,12 @@ std::string utc_after(std::chrono::seconds delta) {
 }
 
 const char* const kSessionColumns =
-    "id, account_id, zone, created_at, last_seen_at, expires_at, source, user_agent";
+    "id, account_id, zone, created_at, last_seen_at, expires_at, source, user_agent, stage";
 
 Session session_from_row(const soci::row& r) {
   return Session{db::row_int64(r, 0),   db::row_int64(r, 1),   r.get<std::string>(2),
                  r.get<std::string>(3), r.get<std::string>(4), r.get<std::string>(5),
-                 r.get<std::string>(6), r.get<std::string>(7)};
+                 r.get<std::string>(6), r.get<std::string>(7), r.get<std::string>(8)};
 }
 
 }  // namespace
@@ -56,17 +56,48 @@ CREATE INDEX identity_sessions_account ON identity_sessions (account_id, ended_a
 }
 
 std::string SessionStore::start(soci::session& s, long long account_id, const std::string& zone,
-                                const std::string& source, const std::string& user_agent) {
+                                const std::string& source, const std::string& user_agent,
+                                const std::string& stage) {
   std::string token = http::random_token();  // 32 random bytes
   std::string digest = session_token_digest(token);
   std::string now = db::utc_now();
   std::string expires = utc_after(policy_.absolute);
   std::string agent = user_agent.substr(0, 200);
   s << "INSERT INTO identity_sessions (token_digest, account_id, zone, created_at, last_seen_at, "
-       "expires_at, source, user_agent) VALUES (:d, :a, :z, :c, :l, :e, :s, :u)",
+       "expires_at, source, user_agent, stage) VALUES (:d, :a, :z, :c, :l, :e, :s, :u, :st)",
       soci::use(digest), soci::use(account_id), soci::use(zone), soci::use(now), soci::use(now),
-      soci::use(expires), soci::use(source), soci::use(agent);
+      soci::use(expires), soci::use(source), soci::use(agent), soci::use(stage);
   return token;
+}
+
+void SessionStore::end_all(soci::session& s, long long account_id) {
+  std::string now = db::utc_now();
+  s << "UPDATE identity_sessions SET ended_at = :t WHERE account_id = :a AND ended_at IS NULL",
+      soci::use(now), soci::use(account_id);
+  ended();
+}
+
+Result<std::string> SessionStore::advance(long long account_id, long long session_id,
+                                          const std::string& stage) {
+  return db::guarded([&]() -> Result<std::string> {
+    return db_.transaction([&](soci::session& s) -> Result<std::string> {
+      std::optional<Session> old;
+      {
+        soci::rowset<soci::row> rows =
+            (s.prepare << std::string("SELECT ") + kSessionColumns +
+                              " FROM identity_sessions WHERE id = :id AND account_id = :a "
+                              "AND ended_at IS NULL",
+             soci::use(session_id), soci::use(account_id));
+        for (const auto& r : rows) old = session_from_row(r);
+      }
+      if (!old) return fail("identity.session.ended", "");
+      std::string now = db::utc_now();
+      s << "UPDATE identity_sessions SET ended_at = :t WHERE id = :id", soci::use(now),
+          soci::use(session_id);
+      ended();
+      return start(s, account_id, old->zone, old->source, old->user_agent, stage);
+    });
+  });
 }
 
 Result<std::optional<Session>> SessionStore::touch(const std::string& token,
@@ -74,30 +105,32 @@ Result<std::optional<Session>> SessionStore::touch(const std::string& token,
   if (!http::is_random_token(token)) return std::optional<Session>();
   std::string digest = session_token_digest(token);
   return db::guarded([&]() -> Result<std::optional<Session>> {
-    return db_.transaction([&](soci::session& s) -> Result<std::optional<Session>> {
-      std::optional<Session> found;
-      {
-        soci::rowset<soci::row> rows =
-            (s.prepare
-                 << std::string("SELECT ") + kSessionColumns +
-                        " FROM identity_sessions WHERE token_digest = :d AND ended_at IS NULL",
-             soci::use(digest));
-        for (const auto& r : rows) found = session_from_row(r);
-      }
-      if (!found || found->zone != zone) return std::optional<Session>();
-      std::string now = db::utc_now();
-      std::string idle_limit =
-          utc_after(-std::chrono::duration_cast<std::chrono::seconds>(policy_.idle));
-      if (found->expires_at <= now || found->last_seen_at < idle_limit) {
-        s << "UPDATE identity_sessions SET ended_at = :t WHERE id = :id", soci::use(now),
-            soci::use(found->id);
-        return std::optional<Session>();
-      }
-      s << "UPDATE identity_sessions SET last_seen_at = :t WHERE id = :id", soci::use(now),
+    // Single statements: a read stays a read unless the session must change.
+    auto s = db_.acquire();
+    std::optional<Session> found;
+    {
+      soci::rowset<soci::row> rows =
+          (s->prepare << std::string("SELECT ") + kSessionColumns +
+                             " FROM identity_sessions WHERE token_digest = :d AND ended_at IS NULL",
+           soci::use(digest));
+      for (const auto& r : rows) found = session_from_row(r);
+    }
+    if (!found || found->zone != zone) return std::optional<Session>();
+    std::string now = db::utc_now();
+    std::string idle_limit =
+        utc_after(-std::chrono::duration_cast<std::chrono::seconds>(policy_.idle));
+    if (found->expires_at <= now || found->last_seen_at < idle_limit) {
+      *s << "UPDATE identity_sessions SET ended_at = :t WHERE id = :id AND ended_at IS NULL",
+          soci::use(now), soci::use(found->id);
+      ended();
+      return std::optional<Session>();
+    }
+    if (found->last_seen_at < utc_after(-std::chrono::seconds(60))) {
+      *s << "UPDATE identity_sessions SET last_seen_at = :t WHERE id = :id", soci::use(now),
           soci::use(found->id);
       found->last_seen_at = now;
-      return found;
-    });
+    }
+    return found;
   });
 }
 
@@ -108,6 +141,7 @@ Result<std::string> SessionStore::rotate(long long account_id, const std::string
       std::string now = db::utc_now();
       s << "UPDATE identity_sessions SET ended_at = :t WHERE account_id = :a AND ended_at IS NULL",
           soci::use(now), soci::use(account_id);
+      ended();
       return start(s, account_id, zone, source, user_agent);
     });
   });
@@ -122,6 +156,7 @@ Result<bool> SessionStore::end(long long account_id, long long session_id) {
                         "AND account_id = :a AND ended_at IS NULL",
            soci::use(now), soci::use(session_id), soci::use(account_id));
       st.execute(true);
+      ended();
       return st.get_affected_rows() == 1;
     });
   });
@@ -135,6 +170,7 @@ Result<int> SessionStore::end_others(long long account_id, long long keep) {
                                          "account_id = :a AND id <> :k AND ended_at IS NULL",
                             soci::use(now), soci::use(account_id), soci::use(keep));
       st.execute(true);
+      ended();
       return static_cast<int>(st.get_affected_rows());
     });
   });

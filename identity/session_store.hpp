@@ -8,7 +8,9 @@
 // Thread-safe: every call is its own transaction.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +21,9 @@
 #include "db/migration.hpp"
 
 namespace yiwang::identity {
+
+// The session cookie's name.
+inline constexpr const char* kSessionCookie = "yw_session";
 
 struct SessionPolicy {
   std::chrono::minutes idle{30};
@@ -31,6 +36,7 @@ struct Session {
   std::string zone;
   std::string created_at, last_seen_at, expires_at;  // UTC ISO 8601
   std::string source, user_agent;
+  std::string stage = "full";  // "full", or "second_factor" / "enrol" while signing in
 };
 
 class SessionStore {
@@ -42,16 +48,26 @@ class SessionStore {
   // Starts a session inside the caller's transaction; returns the token for
   // the cookie (shown once, never stored).
   std::string start(soci::session& s, long long account_id, const std::string& zone,
-                    const std::string& source, const std::string& user_agent);
+                    const std::string& source, const std::string& user_agent,
+                    const std::string& stage = "full");
 
-  // The live session of a token in a zone, and marks it seen now. Expired
-  // sessions (idle or absolute) are ended on the way.
+  // The live session of a token in a zone, and marks it seen (at most once a
+  // minute, so reads stay reads). Expired sessions (idle or absolute) are
+  // ended on the way.
   Result<std::optional<Session>> touch(const std::string& token, const std::string& zone);
 
   // Ends every session of the account and starts a new one (after a password
   // or privilege change); returns the new token.
   Result<std::string> rotate(long long account_id, const std::string& zone,
                              const std::string& source, const std::string& user_agent);
+
+  // Ends a session and starts the next stage of signing in with a new token
+  // (the second factor done, or enrolled).
+  Result<std::string> advance(long long account_id, long long session_id, const std::string& stage);
+
+  // Ends every session of an account inside the caller's transaction (a
+  // privilege or account change).
+  void end_all(soci::session& s, long long account_id);
 
   // Ends one session of an account (sign-out, or "sign out this one").
   Result<bool> end(long long account_id, long long session_id);
@@ -60,9 +76,16 @@ class SessionStore {
   // The account's live sessions, newest first.
   Result<std::vector<Session>> list(long long account_id);
 
+  // Counts the sessions this process has ended; caches of sessions compare it
+  // to know when to look again.
+  std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+
  private:
+  void ended() { generation_.fetch_add(1, std::memory_order_acq_rel); }
+
   db::Database& db_;
   SessionPolicy policy_;
+  std::atomic<std::uint64_t> generation_{0};
 };
 
 // The SHA-256 hex of a session token.

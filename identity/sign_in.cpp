@@ -88,6 +88,12 @@ Result<SignedIn> SignIn::sign_in(const SignInAttempt& a) {
     if (h) hash = *h;
   }
   bool password_ok = verify_password(a.password, hash) && account;
+  std::string stage = "full";
+  if (password_ok && stage_rule_) {
+    auto decided = stage_rule_(*account, a.zone);
+    if (!decided) return std::unexpected(decided.error());
+    stage = *decided;
+  }
   return db::guarded([&]() -> Result<SignedIn> {
     // Decide and record in one transaction (the audit record goes with it).
     auto outcome = db_.transaction([&](soci::session& s) -> Result<SignedIn> {
@@ -117,7 +123,8 @@ Result<SignedIn> SignIn::sign_in(const SignInAttempt& a) {
         return SignedIn{};
       }
       s << "DELETE FROM identity_signin_failures WHERE account_name = :n", soci::use(name);
-      SignedIn done{*account, sessions_.start(s, account->id, a.zone, a.source, a.user_agent)};
+      SignedIn done{*account,
+                    sessions_.start(s, account->id, a.zone, a.source, a.user_agent, stage), stage};
       e.success = true;
       e.organ = account->organ_id ? std::to_string(*account->organ_id) : "-";
       audit::AuditLog::record(s, e);

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include "core/error.hpp"
@@ -37,6 +38,7 @@ struct SignInAttempt {
 struct SignedIn {
   Account account;
   std::string token;  // for the session cookie
+  std::string stage;  // of the new session: "full", "second_factor" or "enrol"
 };
 
 class SignIn {
@@ -50,6 +52,11 @@ class SignIn {
   // "identity.signin.failed" (field "account").
   Result<SignedIn> sign_in(const SignInAttempt& attempt);
 
+  // Decides the stage a new session starts in (see identity/authorizer.hpp);
+  // without a rule every session starts signed in fully.
+  using StageRule = std::function<Result<std::string>(const Account&, const std::string& zone)>;
+  void set_stage_rule(StageRule rule) { stage_rule_ = std::move(rule); }
+
   // Whether the account name is locked now.
   Result<bool> locked(const std::string& account);
   // Clears the failures of an account name (security administrator).
@@ -61,6 +68,7 @@ class SignIn {
   SessionStore& sessions_;
   LockoutPolicy policy_;
   std::string dummy_hash_;  // verified against for unknown accounts
+  StageRule stage_rule_;
 };
 
 }  // namespace yiwang::identity

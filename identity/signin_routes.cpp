@@ -1,40 +1,35 @@
 #include "identity/signin_routes.hpp"
 
-#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "http/cookie.hpp"
-#include "http/csrf.hpp"
+#include "http/percent_encoding.hpp"
+#include "identity/authorizer.hpp"
 
 namespace yiwang::identity {
 
-namespace {
-
-// What the user is told about an error: its message, except for internal
-// failures, whose details stay in the log.
-std::string user_message(const render::PageRenderer& pages, const http::Request& req,
-                         const Error& e) {
-  if (e.key.starts_with("db.")) {
-    spdlog::error("{}: {}", e.key, e.params.contains("detail") ? e.params.at("detail") : "");
-    return pages.text(req, "http.internal_error");
-  }
-  return pages.catalogue().message(req.lang, e);
+audit::AuditEvent who(const http::Request& req) {
+  audit::AuditEvent e{.account = req.principal ? req.principal->name : "-",
+                      .organ = req.principal && req.principal->organ_id
+                                   ? std::to_string(*req.principal->organ_id)
+                                   : "-",
+                      .source = req.remote_addr,
+                      .request_id = req.request_id};
+  return e;
 }
 
-http::Response signin_page(const render::PageRenderer& pages, const http::Request& req,
-                           const std::string& account, const std::string& error, int status) {
-  http::Response cookies;
-  std::string token = http::csrf_token(req, cookies);
-  // Keep what the user typed when the page is shown again.
-  nlohmann::json model = {{"csrf", token}, {"account", account}};
-  if (!error.empty()) model["error"] = error;
-  http::Response res = pages.page(req, "identity/signin", "identity.signin.title", model, status);
-  for (auto& h : cookies.headers) res.add(h.first, h.second);
-  return res;
+std::string safe_next(std::string_view next) {
+  // A path on this site: one leading slash, no scheme-relative "//" or "/\",
+  // no control characters.
+  if (next.size() < 1 || next.size() > 500 || next[0] != '/') return "/";
+  if (next.size() > 1 && (next[1] == '/' || next[1] == '\\')) return "/";
+  for (char c : next)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return "/";
+  return std::string(next);
 }
 
 std::string session_cookie(const http::Request& req, const std::string& value,
-                           std::optional<std::int64_t> max_age = std::nullopt) {
+                           std::optional<std::int64_t> max_age) {
   http::SetCookie c;
   c.name = kSessionCookie;
   c.value = value;
@@ -44,66 +39,138 @@ std::string session_cookie(const http::Request& req, const std::string& value,
   return http::format_set_cookie(c);
 }
 
+namespace {
+
+// Where a signed-in browser goes first.
+std::string home_of(http::Zone zone) { return zone == http::Zone::intranet ? "/" : "/account"; }
+
+// The page a session in a stage goes to next.
+std::string after_stage(const std::string& stage, http::Zone zone, const std::string& next) {
+  if (stage == kStageSecondFactor) return "/signin/code";
+  if (stage == kStageEnrol) return "/account/second-factor";
+  return next == "/" ? home_of(zone) : next;
+}
+
+http::Response signin_page(Services& s, const http::Request& req, const std::string& account,
+                           const std::string& next, const std::string& error, int status) {
+  // Keep what the user typed when the page is shown again.
+  nlohmann::json model = {
+      {"account", account}, {"next", next}, {"internet", req.zone == http::Zone::internet}};
+  if (!error.empty()) model["error"] = error;
+  return s.pages.form_page(req, "identity/signin", "identity.signin.title", model, status);
+}
+
+http::Response code_page(Services& s, const http::Request& req, const std::string& error,
+                         int status) {
+  nlohmann::json model = {{"next", safe_next(req.query.value("next"))}};
+  if (!error.empty()) model["error"] = error;
+  return s.pages.form_page(req, "identity/signin_code", "identity.code.title", model, status);
+}
+
 }  // namespace
 
-void register_signin_routes(http::Router& router, const render::PageRenderer& pages,
-                            SignIn& sign_in, SessionStore& sessions) {
-  router.add({.method = "GET",
-              .pattern = "/",
-              .zone = http::Zone::intranet,
-              .permission = std::string(http::kPublic),
-              .handler = [&pages](http::Request& req) {
-                if (!req.principal) return http::Response::redirect("/signin", 302);
-                http::Response cookies;
-                std::string token = http::csrf_token(req, cookies);
-                nlohmann::json model = {
-                    {"csrf", token},
-                    {"display_name", req.principal->display_name},
-                    {"name", req.principal->name},
-                    {"kind", pages.text(req, "identity.kind." + req.principal->kind)},
-                    {"must_change_password", req.principal->must_change_password}};
-                http::Response res = pages.page(req, "identity/home", "identity.home.title", model);
-                for (auto& h : cookies.headers) res.add(h.first, h.second);
-                return res;
-              }});
+void register_signin_routes(http::Router& router, Services& s, http::Zone zone) {
+  if (zone == http::Zone::intranet)
+    router.add({.method = "GET",
+                .pattern = "/",
+                .zone = http::Zone::intranet,
+                .permission = std::string(http::kSignedIn),
+                .handler = [&s](http::Request& req) {
+                  nlohmann::json model = {
+                      {"display_name", req.principal->display_name},
+                      {"name", req.principal->name},
+                      {"kind", s.pages.text(req, "identity.kind." + req.principal->kind)},
+                      {"password_changed", req.query.value("password") == "changed"}};
+                  return s.pages.form_page(req, "identity/home", "identity.home.title", model);
+                }});
   router.add({.method = "GET",
               .pattern = "/signin",
-              .zone = http::Zone::intranet,
+              .zone = zone,
               .permission = std::string(http::kPublic),
-              .handler = [&pages](http::Request& req) {
-                if (req.principal) return http::Response::redirect("/", 303);
-                return signin_page(pages, req, req.query.value("account"), "", 200);
+              .handler = [&s](http::Request& req) {
+                std::string next = safe_next(req.query.value("next"));
+                if (req.principal)
+                  return http::Response::redirect(after_stage(req.principal->stage, req.zone, next),
+                                                  303);
+                return signin_page(s, req, req.query.value("account"), next, "", 200);
               }});
   router.add({.method = "POST",
               .pattern = "/signin",
-              .zone = http::Zone::intranet,
+              .zone = zone,
               .permission = std::string(http::kPublic),
-              .handler = [&pages, &sign_in](http::Request& req) {
+              .handler = [&s](http::Request& req) {
                 auto form = req.form();  // parsed and CSRF-checked by the authorisation hook
                 std::string account = form ? form->value("account") : "";
                 std::string password = form ? form->value("password") : "";
+                std::string next = safe_next(form ? form->value("next") : "");
                 const std::string* agent = req.header("user-agent");
-                auto done = sign_in.sign_in({.account = account,
-                                             .password = password,
-                                             .zone = std::string(http::zone_name(req.zone)),
-                                             .source = req.remote_addr,
-                                             .user_agent = agent ? *agent : "",
-                                             .request_id = req.request_id});
-                if (!done) {
-                  std::string message = user_message(pages, req, done.error());
-                  return signin_page(pages, req, account, message, 401);
-                }
-                http::Response res = http::Response::redirect("/", 303);
+                auto done = s.sign_in.sign_in({.account = account,
+                                               .password = password,
+                                               .zone = std::string(http::zone_name(req.zone)),
+                                               .source = req.remote_addr,
+                                               .user_agent = agent ? *agent : "",
+                                               .request_id = req.request_id});
+                if (!done)
+                  return signin_page(s, req, account, next, s.pages.user_message(req, done.error()),
+                                     401);
+                std::string to = after_stage(done->stage, req.zone, next);
+                if (done->stage == kStageSecondFactor && next != "/")
+                  to += "?next=" + http::percent_encode(next);
+                http::Response res = http::Response::redirect(to, 303);
                 res.add("Set-Cookie", session_cookie(req, done->token));
                 return res;
               }});
+  router.add({.method = "GET",
+              .pattern = "/signin/code",
+              .zone = zone,
+              .permission = std::string(http::kSignedIn),
+              .handler = [&s](http::Request& req) {
+                if (req.principal->stage != kStageSecondFactor)
+                  return http::Response::redirect(home_of(req.zone), 303);
+                return code_page(s, req, "", 200);
+              }});
+  router.add(
+      {.method = "POST",
+       .pattern = "/signin/code",
+       .zone = zone,
+       .permission = std::string(http::kSignedIn),
+       .handler = [&s](http::Request& req) {
+         if (req.principal->stage != kStageSecondFactor)
+           return http::Response::redirect(home_of(req.zone), 303);
+         auto form = req.form();
+         std::string code = form ? form->value("code") : "";
+         std::string recovery = form ? form->value("recovery_code") : "";
+         std::string next = safe_next(form ? form->value("next") : "");
+         audit::AuditEvent e = who(req);
+         Result<void> ok;
+         if (!recovery.empty()) {
+           auto used = s.second_factor.use_recovery_code(req.principal->account_id, recovery, e);
+           if (!used) ok = std::unexpected(used.error());
+         } else {
+           ok = s.second_factor.verify(
+               req.principal->account_id, code,
+               std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()), e);
+         }
+         if (!ok) return code_page(s, req, s.pages.user_message(req, ok.error()), 401);
+         auto token =
+             s.sessions.advance(req.principal->account_id, req.principal->session_id, kStageFull);
+         if (!token) return code_page(s, req, s.pages.user_message(req, token.error()), 500);
+         http::Response res = http::Response::redirect(next == "/" ? home_of(req.zone) : next, 303);
+         res.add("Set-Cookie", session_cookie(req, *token));
+         return res;
+       }});
   router.add({.method = "POST",
               .pattern = "/signout",
-              .zone = http::Zone::intranet,
+              .zone = zone,
               .permission = std::string(http::kPublic),
-              .handler = [&sessions](http::Request& req) {
-                if (req.principal)
-                  (void)sessions.end(req.principal->account_id, req.principal->session_id);
+              .handler = [&s](http::Request& req) {
+                if (req.principal) {
+                  (void)s.sessions.end(req.principal->account_id, req.principal->session_id);
+                  audit::AuditEvent e = who(req);
+                  e.event = "identity.signout";
+                  e.object = "account:" + req.principal->name;
+                  (void)s.audit.record(e);
+                }
                 http::Response res = http::Response::redirect("/signin", 303);
                 res.add("Set-Cookie", session_cookie(req, "", 0));
                 return res;
@@ -111,63 +178,50 @@ void register_signin_routes(http::Router& router, const render::PageRenderer& pa
 }
 
 namespace {
-http::Response password_page(const render::PageRenderer& pages, const http::Request& req,
-                             const std::string& error, const std::string& field, int status) {
-  http::Response cookies;
-  std::string token = http::csrf_token(req, cookies);
-  nlohmann::json model = {{"csrf", token},
-                          {"forced", req.principal && req.principal->must_change_password}};
+http::Response password_page(Services& s, const http::Request& req, const std::string& error,
+                             const std::string& field, int status) {
+  nlohmann::json model = {{"forced", req.principal->must_change_password},
+                          {"expired", req.principal->password_expired}};
   if (!error.empty()) {
     model["error"] = error;
     model["error_" + field] = true;
   }
-  http::Response res =
-      pages.page(req, "identity/password", "identity.password.title", model, status);
-  for (auto& h : cookies.headers) res.add(h.first, h.second);
-  return res;
+  return s.pages.form_page(req, "identity/password", "identity.password.title", model, status);
 }
 }  // namespace
 
-void register_password_routes(http::Router& router, const render::PageRenderer& pages,
-                              AccountStore& accounts, SessionStore& sessions,
-                              const PasswordPolicy& policy) {
+void register_password_routes(http::Router& router, Services& s, http::Zone zone) {
   router.add({.method = "GET",
               .pattern = "/account/password",
-              .zone = http::Zone::intranet,
-              .permission = std::string(http::kPublic),
-              .handler = [&pages](http::Request& req) {
-                if (!req.principal) return http::Response::redirect("/signin", 302);
-                return password_page(pages, req, "", "", 200);
-              }});
+              .zone = zone,
+              .permission = std::string(http::kSignedIn),
+              .handler = [&s](http::Request& req) { return password_page(s, req, "", "", 200); }});
   router.add({.method = "POST",
               .pattern = "/account/password",
-              .zone = http::Zone::intranet,
-              .permission = std::string(http::kPublic),
-              .handler = [&pages, &accounts, &sessions, &policy](http::Request& req) {
-                if (!req.principal) return http::Response::redirect("/signin", 303);
+              .zone = zone,
+              .permission = std::string(http::kSignedIn),
+              .handler = [&s](http::Request& req) {
                 auto form = req.form();
                 std::string current = form ? form->value("current_password") : "";
                 std::string next = form ? form->value("password") : "";
                 std::string confirm = form ? form->value("password_confirm") : "";
                 if (next != confirm) {
                   Error e("identity.password.mismatch", "password_confirm");
-                  return password_page(pages, req, pages.catalogue().message(req.lang, e), e.field,
-                                       400);
+                  return password_page(s, req, s.pages.user_message(req, e), e.field, 400);
                 }
-                audit::AuditEvent who{.account = req.principal->name,
-                                      .organ = "-",
-                                      .source = req.remote_addr,
-                                      .request_id = req.request_id};
-                auto changed =
-                    accounts.change_password(req.principal->account_id, current, next, policy, who);
+                auto changed = s.accounts.change_password(req.principal->account_id, current, next,
+                                                          s.password_policy, who(req));
                 if (!changed)
-                  return password_page(pages, req, user_message(pages, req, changed.error()),
+                  return password_page(s, req, s.pages.user_message(req, changed.error()),
                                        changed.error().field, 400);
                 const std::string* agent = req.header("user-agent");
-                auto token = sessions.rotate(req.principal->account_id,
-                                             std::string(http::zone_name(req.zone)),
-                                             req.remote_addr, agent ? *agent : "");
-                http::Response res = http::Response::redirect("/?password=changed", 303);
+                auto token = s.sessions.rotate(req.principal->account_id,
+                                               std::string(http::zone_name(req.zone)),
+                                               req.remote_addr, agent ? *agent : "");
+                http::Response res = http::Response::redirect(req.zone == http::Zone::intranet
+                                                                  ? "/?password=changed"
+                                                                  : "/account?password=changed",
+                                                              303);
                 if (token) res.add("Set-Cookie", session_cookie(req, *token));
                 return res;
               }});

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "http/csrf.hpp"
 #include "http/percent_encoding.hpp"
 
 namespace yiwang::render {
@@ -66,6 +68,22 @@ nlohmann::json PageRenderer::base_model(const http::Request& req,
   m["title"] = catalogue().text(req.lang, title_key);
   m["zone"] = std::string(http::zone_name(req.zone));
   m["path"] = req.path;
+  // Who is signed in, and the links they may follow.
+  if (req.principal && req.principal->stage == "full") {
+    m["user"] = {{"display_name", req.principal->display_name},
+                 {"kind", catalogue().text(req.lang, "identity.kind." + req.principal->kind)}};
+    nlohmann::json nav = nlohmann::json::array();
+    for (const auto& item : nav_) {
+      if (item.zone != req.zone) continue;
+      if (item.permission != "signed-in" && !req.principal->holds(item.permission)) continue;
+      bool current = item.href == "/" ? req.path == "/" : req.path.starts_with(item.href);
+      nav.push_back({{"href", item.href},
+                     {"label", catalogue().text(req.lang, item.label_key)},
+                     {"current", current}});
+    }
+    m["has_nav"] = !nav.empty();
+    m["nav"] = nav;
+  }
   if (!s.base_url.empty()) m["canonical"] = s.base_url + encode_path(req.path);
   return m;
 }
@@ -80,6 +98,25 @@ http::Response PageRenderer::page(const http::Request& req, std::string_view nam
       templates_->render_page(layout_for(req.zone), name, std::move(m), req.lang), status);
   res.set("Content-Language", req.lang == "en" ? "en" : "zh-CN");
   return res;
+}
+
+http::Response PageRenderer::form_page(const http::Request& req, std::string_view name,
+                                       std::string_view title_key, nlohmann::json model,
+                                       int status) const {
+  http::Response cookies;
+  model["csrf"] = http::csrf_token(req, cookies);
+  http::Response res = page(req, name, title_key, model, status);
+  for (auto& h : cookies.headers) res.add(h.first, h.second);
+  return res;
+}
+
+std::string PageRenderer::user_message(const http::Request& req, const Error& e) const {
+  if (e.key.starts_with("db.")) {
+    spdlog::error("request {}: {}: {}", req.request_id, e.key,
+                  e.params.contains("detail") ? e.params.at("detail") : "");
+    return text(req, "http.internal_error");
+  }
+  return catalogue().message(req.lang, e);
 }
 
 http::Response PageRenderer::json_error(const http::Request& req, int status,

@@ -19,6 +19,15 @@
 
 namespace yiwang::render {
 
+// A link of the navigation bar, shown to those who hold its permission
+// ("signed-in" for everyone signed in).
+struct NavItem {
+  http::Zone zone;
+  std::string permission;
+  std::string href;
+  std::string label_key;
+};
+
 class PageRenderer {
  public:
   PageRenderer(std::shared_ptr<const Templates> templates, const Site& site)
@@ -28,6 +37,19 @@ class PageRenderer {
   // key for the <title> and <h1>.
   http::Response page(const http::Request& req, std::string_view name, std::string_view title_key,
                       const nlohmann::json& model, int status = 200) const;
+
+  // A page with forms: adds the CSRF token to the model as "csrf" and sets its
+  // cookie when the browser has none yet.
+  http::Response form_page(const http::Request& req, std::string_view name,
+                           std::string_view title_key, nlohmann::json model,
+                           int status = 200) const;
+
+  // What the user is told about an error: its message in the request's
+  // language; internal failures ("db.*") are logged and told generically.
+  std::string user_message(const http::Request& req, const Error& error) const;
+
+  // Adds a navigation link (before the server starts).
+  void add_nav(NavItem item) { nav_.push_back(std::move(item)); }
 
   // An error page for a status, with the message of a catalogue key and its
   // parameters.
@@ -48,6 +70,7 @@ class PageRenderer {
 
   std::shared_ptr<const Templates> templates_;
   const Site& site_;
+  std::vector<NavItem> nav_;
 };
 
 // The layout template of a zone.

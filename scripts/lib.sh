@@ -8,9 +8,9 @@ export CCACHE_BASEDIR="$YW_ROOT" CCACHE_NOHASHDIR=true
 # Debian 12 packages the build, the server and the tests need.
 YW_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
-  libboost1.81-dev libsoci-dev libsqlite3-dev libpq-dev libssl-dev libsodium-dev
+  libboost1.81-dev libsoci-dev libsqlite3-dev libpq-dev libssl-dev libsodium-dev libqrencode-dev
   libkainjow-mustache-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
-  nlohmann-json3-dev zlib1g-dev
+  nlohmann-json3-dev zlib1g-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Only the tests need these.

@@ -55,7 +55,7 @@ TEST(Pages, WorkbenchSignInFormWithCsrfToken) {
   REQUIRE_SERVER(s);
   auto root = s.get(Zone::intranet, "/");
   EXPECT_EQ(root.status, 302);
-  EXPECT_EQ(root.header("location"), "/signin");
+  EXPECT_EQ(root.header("location"), "/signin?next=%2F");
   auto r = s.get(Zone::intranet, "/signin");
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("<form"), std::string::npos);
@@ -65,8 +65,11 @@ TEST(Pages, WorkbenchSignInFormWithCsrfToken) {
   EXPECT_NE(r.header("set-cookie").find("yw_csrf="), std::string::npos);
   EXPECT_NE(r.header("set-cookie").find("HttpOnly"), std::string::npos);
   EXPECT_EQ(r.header("cache-control"), "no-store");
-  // The sign-in page belongs to the intranet zone only.
-  EXPECT_EQ(s.get(Zone::internet, "/signin").status, 404);
+  // Citizens and enterprises sign in on the internet zone, with links to register.
+  auto pub = s.get(Zone::internet, "/signin");
+  EXPECT_EQ(pub.status, 200);
+  EXPECT_NE(pub.body.find("/register/citizen"), std::string::npos);
+  EXPECT_EQ(r.body.find("/register/citizen"), std::string::npos);
 }
 
 TEST(Pages, SignInKeepsTypedAccountEscaped) {

@@ -6,20 +6,15 @@
 
 #include "http/percent_encoding.hpp"
 #include "identity/session_store.hpp"
+#include "identity/totp.hpp"
 #include "tests/support/test_server.hpp"
 
 using yiwang::http::Zone;
+using yiwang::test::cookie_value;
 using yiwang::test::HttpResult;
 using yiwang::test::TestServer;
 
 namespace {
-
-std::string cookie_value(const HttpResult& r, const std::string& name) {
-  std::regex re(name + "=([^;\\n]*)");
-  std::smatch m;
-  std::string all = r.header("set-cookie");
-  return std::regex_search(all, m, re) ? m[1].str() : std::string();
-}
 
 class SignInTest : public ::testing::Test {
  protected:
@@ -44,9 +39,33 @@ class SignInTest : public ::testing::Test {
         {{"Content-Type", "application/x-www-form-urlencoded"}, {"Cookie", cookie}});
   }
 
+  // Completes the enrolment the policy requires of an intranet account and
+  // returns the session token that follows it.
+  std::string enrol(const std::string& token) {
+    std::string cookie = "yw_csrf=" + csrf_ + "; yw_session=" + token;
+    auto page = server_->get(Zone::intranet, "/account/second-factor", {{"Cookie", cookie}});
+    EXPECT_EQ(page.status, 200);
+    std::smatch m;
+    std::regex re("id=\"totp-secret\">([A-Z2-7]+)<");
+    if (!std::regex_search(page.body, m, re)) {
+      ADD_FAILURE() << "no secret on the enrolment page";
+      return "";
+    }
+    secret_ = *yiwang::identity::base32_decode(m[1].str());
+    auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    auto done = server_->request(
+        Zone::intranet, "POST", "/account/second-factor/confirm",
+        "_csrf=" + csrf_ + "&code=" + yiwang::identity::totp_code(secret_, now),
+        {{"Content-Type", "application/x-www-form-urlencoded"}, {"Cookie", cookie}});
+    EXPECT_EQ(done.status, 200) << done.body;
+    EXPECT_NE(done.body.find("recovery-codes"), std::string::npos);
+    return cookie_value(done, "yw_session");
+  }
+
   std::unique_ptr<TestServer> server_;
   std::string password_;
   std::string csrf_;
+  std::string secret_;
 };
 
 }  // namespace
@@ -54,15 +73,27 @@ class SignInTest : public ::testing::Test {
 TEST_F(SignInTest, SuccessSetsSessionCookieAndShowsWorkbench) {
   auto r = post_signin("SysAdmin", password_);
   ASSERT_EQ(r.status, 303) << r.body;
-  EXPECT_EQ(r.header("location"), "/");
+  // The policy requires a second factor of intranet accounts: enrol first.
+  EXPECT_EQ(r.header("location"), "/account/second-factor");
   std::string token = cookie_value(r, "yw_session");
   EXPECT_EQ(token.size(), 64u);
   EXPECT_NE(r.header("set-cookie").find("HttpOnly"), std::string::npos);
   EXPECT_NE(r.header("set-cookie").find("SameSite=Lax"), std::string::npos);
-  auto home = server_->get(Zone::intranet, "/", {{"Cookie", "yw_session=" + token}});
-  EXPECT_EQ(home.status, 200);
-  EXPECT_NE(home.body.find("系统管理员"), std::string::npos);
-  EXPECT_NE(home.body.find("必须先修改密码"), std::string::npos);  // one-time password
+  auto early = server_->get(Zone::intranet, "/", {{"Cookie", "yw_session=" + token}});
+  EXPECT_EQ(early.status, 303);
+  EXPECT_EQ(early.header("location"), "/account/second-factor");
+  std::string full = enrol(token);
+  ASSERT_EQ(full.size(), 64u);
+  EXPECT_NE(full, token);  // a new token once enrolled
+  EXPECT_EQ(server_->get(Zone::intranet, "/", {{"Cookie", "yw_session=" + token}}).status, 302);
+  // Then the one-time password must be changed before anything else.
+  auto home = server_->get(Zone::intranet, "/", {{"Cookie", "yw_session=" + full}});
+  EXPECT_EQ(home.status, 303);
+  EXPECT_EQ(home.header("location"), "/account/password");
+  auto forced =
+      server_->get(Zone::intranet, "/account/password", {{"Cookie", "yw_session=" + full}});
+  EXPECT_EQ(forced.status, 200);
+  EXPECT_NE(forced.body.find("必须先修改密码"), std::string::npos);  // one-time password
   // The token is stored only as a digest.
   long long plain = 0;
   *server_->app().database().acquire()
@@ -134,16 +165,22 @@ TEST_F(SignInTest, NoSessionFixationAndSignOutEndsTheSession) {
 TEST_F(SignInTest, IdleSessionsExpire) {
   auto r = post_signin("sysadmin", password_);
   std::string token = cookie_value(r, "yw_session");
-  ASSERT_EQ(server_->get(Zone::intranet, "/", {{"Cookie", "yw_session=" + token}}).status, 200);
+  ASSERT_EQ(
+      server_->get(Zone::intranet, "/account/second-factor", {{"Cookie", "yw_session=" + token}})
+          .status,
+      200);
   std::string digest = yiwang::identity::session_token_digest(token);
   *server_->app().database().acquire() << "UPDATE identity_sessions SET last_seen_at = "
                                           "'2000-01-01T00:00:00Z' WHERE token_digest = :d",
       soci::use(digest);
-  EXPECT_EQ(server_->get(Zone::intranet, "/", {{"Cookie", "yw_session=" + token}}).status, 302);
+  server_->app().authorizer().clear_cache();
+  auto after = server_->get(Zone::intranet, "/", {{"Cookie", "yw_session=" + token}});
+  EXPECT_EQ(after.status, 302);
+  EXPECT_EQ(after.header("location"), "/signin?next=%2F");
 }
 
 TEST_F(SignInTest, OneTimePasswordMustBeChangedAndOldSessionsEnd) {
-  std::string token = cookie_value(post_signin("sysadmin", password_), "yw_session");
+  std::string token = enrol(cookie_value(post_signin("sysadmin", password_), "yw_session"));
   ASSERT_EQ(token.size(), 64u);
   auto change = [&](const std::string& current, const std::string& next,
                     const std::string& confirm) {
@@ -178,7 +215,10 @@ TEST_F(SignInTest, OneTimePasswordMustBeChangedAndOldSessionsEnd) {
   EXPECT_EQ(home.status, 200);
   EXPECT_EQ(home.body.find("必须先修改密码"), std::string::npos);
   EXPECT_EQ(post_signin("sysadmin", password_).status, 401);
-  EXPECT_EQ(post_signin("sysadmin", "New-Secret-2026").status, 303);
+  // Enrolled now: the next sign-in asks for the code.
+  auto again = post_signin("sysadmin", "New-Secret-2026");
+  EXPECT_EQ(again.status, 303);
+  EXPECT_EQ(again.header("location"), "/signin/code");
   auto changed = server_->app().audit_log().find({.event = "identity.password.changed"});
   EXPECT_EQ(changed->size(), 1u);
 }

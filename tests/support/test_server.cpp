@@ -1,8 +1,11 @@
 #include "tests/support/test_server.hpp"
 
+#include "db/database.hpp"
+
 #include <chrono>
 #include <cstdlib>
 #include <random>
+#include <regex>
 #include <thread>
 
 #include <soci/postgresql/soci-postgresql.h>
@@ -63,7 +66,7 @@ TestDatabase::TestDatabase(const std::filesystem::path& dir) {
   }
   admin_url_ = admin;
   name_ = "yw_test_" + random_suffix();
-  soci::session s(soci::postgresql, admin_url_);
+  soci::session s(soci::postgresql, db::pg_keywords(admin_url_));
   s << "CREATE DATABASE " + name_;
   auto slash = admin_url_.rfind('/');
   auto query = admin_url_.find('?', slash);
@@ -74,10 +77,17 @@ TestDatabase::TestDatabase(const std::filesystem::path& dir) {
 TestDatabase::~TestDatabase() {
   if (name_.empty()) return;
   try {
-    soci::session s(soci::postgresql, admin_url_);
+    soci::session s(soci::postgresql, db::pg_keywords(admin_url_));
     s << "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)";
   } catch (...) {
   }
+}
+
+std::string cookie_value(const HttpResult& r, const std::string& name) {
+  std::regex re(name + "=([^;\\n]*)");
+  std::smatch m;
+  std::string all = r.header("set-cookie");
+  return std::regex_search(all, m, re) ? m[1].str() : std::string();
 }
 
 std::string HttpResult::header(const std::string& name) const {

@@ -84,6 +84,9 @@ class TestServer {
   std::unique_ptr<app::Application> app_;
 };
 
+// The value a response's Set-Cookie headers give a cookie ("" when none).
+std::string cookie_value(const HttpResult& r, const std::string& name);
+
 // A configuration for tests: ephemeral loopback ports, quiet logs.
 app::Config test_config(const std::filesystem::path& data_dir, const std::string& database_url);
 
