@@ -27,6 +27,12 @@ std::string local_time(const std::string& utc) {
   return fmt::format("{:%Y-%m-%d %H:%M}", t);
 }
 
+// TOTP errors concern the form field "code", labelled 动态口令 (field "otp").
+Error otp_field(Error e) {
+  if (e.field == "code" || e.field.empty()) e.field = "otp";
+  return e;
+}
+
 http::Response profile_page(Services& s, http::Request& req, const std::string& notice,
                             const std::string& agent_error = "", const std::string& agent = "") {
   auto account = s.accounts.get(req.principal->account_id);
@@ -235,7 +241,8 @@ void register_account_routes(http::Router& router, Services& s, http::Zone zone)
                 auto codes = s.second_factor.confirm_enrolment(req.principal->account_id, code,
                                                                now_seconds(), who(req));
                 if (!codes)
-                  return second_factor_page(s, req, s.pages.user_message(req, codes.error()), 400);
+                  return second_factor_page(
+                      s, req, s.pages.user_message(req, otp_field(codes.error())), 400);
                 // Enrolment done: a new token, and the session is fully signed in.
                 std::string next = req.zone == http::Zone::intranet ? "/" : "/account";
                 http::Response res = recovery_codes_page(s, req, *codes, next);

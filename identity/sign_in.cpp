@@ -135,6 +135,32 @@ Result<SignedIn> SignIn::sign_in(const SignInAttempt& a) {
   });
 }
 
+Result<bool> SignIn::second_factor_failed(const std::string& account, const std::string& source,
+                                          const std::string& request_id) {
+  std::string name = lower(account);
+  return db::guarded([&]() -> Result<bool> {
+    return db_.transaction([&](soci::session& s) -> Result<bool> {
+      std::string now = db::utc_now();
+      s << "INSERT INTO identity_signin_failures (account_name, failed_at, source) VALUES (:n, :t, "
+           ":s)",
+          soci::use(name), soci::use(now), soci::use(source);
+      bool locked = is_locked(s, name, policy_);
+      if (locked) {
+        audit::AuditEvent lock{.account = name,
+                               .organ = "-",
+                               .source = source,
+                               .event = "identity.lockout",
+                               .object = "account:" + name,
+                               .success = false,
+                               .request_id = request_id,
+                               .detail = "wrong second-factor codes"};
+        audit::AuditLog::record(s, lock);
+      }
+      return locked;
+    });
+  });
+}
+
 Result<bool> SignIn::locked(const std::string& account) {
   std::string name = lower(account);
   return db::guarded([&]() -> Result<bool> {

@@ -57,6 +57,12 @@ class SignIn {
   using StageRule = std::function<Result<std::string>(const Account&, const std::string& zone)>;
   void set_stage_rule(StageRule rule) { stage_rule_ = std::move(rule); }
 
+  // Counts a wrong second-factor code against the account like a wrong
+  // password (the same lockout, so codes cannot be guessed without limit);
+  // audited. Returns whether the account is locked now.
+  Result<bool> second_factor_failed(const std::string& account, const std::string& source,
+                                    const std::string& request_id);
+
   // Whether the account name is locked now.
   Result<bool> locked(const std::string& account);
   // Clears the failures of an account name (security administrator).

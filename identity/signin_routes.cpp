@@ -151,7 +151,21 @@ void register_signin_routes(http::Router& router, Services& s, http::Zone zone) 
                req.principal->account_id, code,
                std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()), e);
          }
-         if (!ok) return code_page(s, req, s.pages.user_message(req, ok.error()), 401);
+         if (!ok) {
+           // Wrong codes count like wrong passwords: at the lockout the
+           // half-signed-in session ends.
+           auto locked =
+               s.sign_in.second_factor_failed(req.principal->name, req.remote_addr, req.request_id);
+           if (!locked || *locked) {
+             (void)s.sessions.end(req.principal->account_id, req.principal->session_id);
+             http::Response res = http::Response::redirect("/signin", 303);
+             res.add("Set-Cookie", session_cookie(req, "", 0));
+             return res;
+           }
+           Error shown = ok.error();
+           if (shown.field == "code" || shown.field.empty()) shown.field = "otp";
+           return code_page(s, req, s.pages.user_message(req, shown), 401);
+         }
          auto token =
              s.sessions.advance(req.principal->account_id, req.principal->session_id, kStageFull);
          if (!token) return code_page(s, req, s.pages.user_message(req, token.error()), 500);

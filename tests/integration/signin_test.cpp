@@ -219,6 +219,30 @@ TEST_F(SignInTest, OneTimePasswordMustBeChangedAndOldSessionsEnd) {
   auto again = post_signin("sysadmin", "New-Secret-2026");
   EXPECT_EQ(again.status, 303);
   EXPECT_EQ(again.header("location"), "/signin/code");
+  // Wrong codes count like wrong passwords: the fifth ends the session and locks the account.
+  std::string half = cookie_value(again, "yw_session");
+  auto code = [&](const std::string& c) {
+    return server_->request(Zone::intranet, "POST", "/signin/code", "_csrf=" + csrf_ + "&code=" + c,
+                            {{"Content-Type", "application/x-www-form-urlencoded"},
+                             {"Cookie", "yw_csrf=" + csrf_ + "; yw_session=" + half}});
+  };
+  EXPECT_EQ(
+      server_->get(Zone::intranet, "/", {{"Cookie", "yw_session=" + half}}).header("location"),
+      "/signin/code");
+  for (int i = 0; i < 4; ++i) {
+    auto wrong_code = code(i == 0 ? "<script>" : "000000");
+    EXPECT_EQ(wrong_code.status, 401);
+    EXPECT_NE(wrong_code.body.find("动态口令"), std::string::npos);
+    EXPECT_EQ(wrong_code.body.find("区划代码"), std::string::npos);
+    EXPECT_EQ(wrong_code.body.find("<script>"), std::string::npos);
+  }
+  auto fifth = code("000000");
+  EXPECT_EQ(fifth.status, 303);
+  EXPECT_EQ(fifth.header("location"), "/signin");
+  EXPECT_TRUE(*server_->app().sign_in().locked("sysadmin"));
+  server_->app().authorizer().clear_cache();
+  EXPECT_EQ(server_->get(Zone::intranet, "/signin/code", {{"Cookie", "yw_session=" + half}}).status,
+            302);
   auto changed = server_->app().audit_log().find({.event = "identity.password.changed"});
   EXPECT_EQ(changed->size(), 1u);
 }
