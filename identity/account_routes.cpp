@@ -205,9 +205,7 @@ void register_account_routes(http::Router& router, Services& s, http::Zone zone)
                 e.object = "session:" + std::to_string(id);
                 s.audit.record(e);
                 if (id == req.principal->session_id) {
-                  http::Response res = http::Response::redirect("/signin", 303);
-                  res.add("Set-Cookie", session_cookie(req, "", 0));
-                  return res;
+                  return redirect_with_session(req, "/signin", "");
                 }
                 return http::Response::redirect("/account/sessions?ended=1", 303);
               }});

@@ -44,6 +44,10 @@ audit::AuditEvent who(const http::Request& req);
 // else, so the sign-in form cannot send anyone to another site).
 std::string safe_next(std::string_view next);
 
+// A 303 redirect that sets the session cookie to `token` ("" ends it).
+http::Response redirect_with_session(const http::Request& req, const std::string& to,
+                                     const std::string& token);
+
 // The Set-Cookie value of the session cookie (empty value and max_age 0 end it).
 std::string session_cookie(const http::Request& req, const std::string& value,
                            std::optional<std::int64_t> max_age = std::nullopt);

@@ -39,6 +39,13 @@ std::string session_cookie(const http::Request& req, const std::string& value,
   return http::format_set_cookie(c);
 }
 
+http::Response redirect_with_session(const http::Request& req, const std::string& to,
+                                     const std::string& token) {
+  http::Response res = http::Response::redirect(to, 303);
+  res.add("Set-Cookie", token.empty() ? session_cookie(req, "", 0) : session_cookie(req, token));
+  return res;
+}
+
 namespace {
 
 // Where a signed-in browser goes first.
@@ -116,9 +123,7 @@ void register_signin_routes(http::Router& router, Services& s, http::Zone zone) 
                 std::string to = after_stage(done->stage, req.zone, next);
                 if (done->stage == kStageSecondFactor && next != "/")
                   to += "?next=" + http::percent_encode(next);
-                http::Response res = http::Response::redirect(to, 303);
-                res.add("Set-Cookie", session_cookie(req, done->token));
-                return res;
+                return redirect_with_session(req, to, done->token);
               }});
   router.add({.method = "GET",
               .pattern = "/signin/code",
@@ -158,9 +163,7 @@ void register_signin_routes(http::Router& router, Services& s, http::Zone zone) 
                s.sign_in.second_factor_failed(req.principal->name, req.remote_addr, req.request_id);
            if (!locked || *locked) {
              (void)s.sessions.end(req.principal->account_id, req.principal->session_id);
-             http::Response res = http::Response::redirect("/signin", 303);
-             res.add("Set-Cookie", session_cookie(req, "", 0));
-             return res;
+             return redirect_with_session(req, "/signin", "");
            }
            Error shown = ok.error();
            if (shown.field == "code" || shown.field.empty()) shown.field = "otp";
@@ -169,9 +172,7 @@ void register_signin_routes(http::Router& router, Services& s, http::Zone zone) 
          auto token =
              s.sessions.advance(req.principal->account_id, req.principal->session_id, kStageFull);
          if (!token) return code_page(s, req, s.pages.user_message(req, token.error()), 500);
-         http::Response res = http::Response::redirect(next == "/" ? home_of(req.zone) : next, 303);
-         res.add("Set-Cookie", session_cookie(req, *token));
-         return res;
+         return redirect_with_session(req, next == "/" ? home_of(req.zone) : next, *token);
        }});
   router.add({.method = "POST",
               .pattern = "/signout",
@@ -185,9 +186,7 @@ void register_signin_routes(http::Router& router, Services& s, http::Zone zone) 
                   e.object = "account:" + req.principal->name;
                   (void)s.audit.record(e);
                 }
-                http::Response res = http::Response::redirect("/signin", 303);
-                res.add("Set-Cookie", session_cookie(req, "", 0));
-                return res;
+                return redirect_with_session(req, "/signin", "");
               }});
 }
 
