@@ -13,6 +13,8 @@
 #include "db/migration.hpp"
 #include "http/csrf.hpp"
 #include "identity/account_routes.hpp"
+#include "identity/admin_routes.hpp"
+#include "identity/api_routes.hpp"
 #include "identity/organ_store.hpp"
 #include "identity/registration_routes.hpp"
 #include "identity/signin_routes.hpp"
@@ -227,6 +229,12 @@ void Application::register_routes() {
     identity::register_account_routes(router_, *services_, zone);
   }
   identity::register_registration_routes(router_, *services_);
+  identity::register_system_admin_routes(router_, *services_);
+  identity::register_security_admin_routes(router_, *services_);
+  identity::register_audit_routes(router_, *services_);
+  identity::register_directory_routes(router_, *services_);
+  identity::register_identity_api(router_, *services_);
+  identity::add_admin_nav(*pages_);
   office::register_workdays_routes(router_, *pages_, calendar_);
   register_system_routes(router_, *db_, metrics_, openapi_);
   authorizer_->check_routes(router_);

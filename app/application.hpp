@@ -68,6 +68,7 @@ class Application {
   identity::PasswordResetStore& password_resets() { return *resets_; }
   mail::Outbox& outbox() { return *outbox_; }
   const identity::PermissionCatalogue& permissions() const { return permissions_; }
+  const identity::PasswordPolicy& password_policy() const { return password_policy_; }
   registry::DivisionStore& divisions() { return *divisions_; }
   const core::WorkCalendar& calendar() const { return calendar_; }
   const render::Catalogue& catalogue() const { return catalogue_; }

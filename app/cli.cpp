@@ -194,7 +194,25 @@ int cmd_demo(const Globals& g, const std::string& from) {
   if (int rc = import_divisions(**app, msg, from); rc != kOk) return rc;
   auto organs = load_demo_organs((*app)->organs(), cli_actor());
   if (!organs) return report(msg, organs.error());
-  std::cout << msg.text("cli.demo.done", {{"name", name}}) << "\n";
+  auto staff = load_demo_staff((*app)->organs(), (*app)->accounts(), (*app)->roles(), cli_actor());
+  if (!staff) return report(msg, staff.error());
+  std::cout << msg.text("cli.demo.done", {{"name", name}}) << "\n\n";
+  if (staff->accounts.empty()) {
+    std::cout << msg.text("cli.demo.no_new_staff") << "\n";
+  } else {
+    // As with the administrators of init: the one-time passwords, shown once.
+    std::cout << msg.text("cli.demo.staff", {{"count", std::to_string(staff->accounts.size())},
+                                             {"role", kDemoStaffRole}})
+              << "\n";
+    for (const auto& a : staff->accounts)
+      std::cout << msg.text("cli.demo.staff_account",
+                            {{"name", a.created.account.name},
+                             {"display_name", a.created.account.display_name},
+                             {"organ", a.organ_name},
+                             {"password", a.created.one_time_password}})
+                << "\n";
+  }
+  std::cout << std::flush;
   return kOk;
 }
 

@@ -1,8 +1,12 @@
 #include "app/demo_city.hpp"
 
+#include <algorithm>
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "core/identifier.hpp"
+#include "identity/permissions.hpp"
 
 namespace yiwang::app {
 
@@ -34,6 +38,82 @@ const DemoOrgan kOrgans[] = {
     {"示范市东城区人民政府", "东城区政府", "示东政发", "county", "350102", 10, 0},
     {"示范市西山县人民政府", "西山县政府", "示西政发", "county", "350121", 11, 0},
 };
+
+constexpr const char* kStaffRoleDescription = "查阅本机关通讯录";
+constexpr const char* kStaffMailDomain = "example.gov.cn";
+
+// A civil servant of the demo city. The e-mail address is the sign-in name at
+// kStaffMailDomain; the role is granted for the own organ unless `scope`
+// names another (with its sub-organs when `sub_organs`).
+struct DemoPerson {
+  const char* name;
+  const char* display_name;
+  int organ;  // DemoOrgan::number
+  const char* department;
+  const char* phone;
+  int scope = 0;  // DemoOrgan::number of the grant, 0 for the own organ
+  bool sub_organs = false;
+};
+
+const DemoPerson kPeople[] = {
+    // 市政府办公室: 张伟 reads the directory of the whole city government.
+    {"zhangwei.bgs", "张伟", 2, "秘书科", "13905910201", 1, true},
+    {"liuyang.bgs", "刘洋", 2, "综合科", "13905910202"},
+    {"chenjing.bgs", "陈静", 2, "秘书科", "13905910203"},
+    {"wangfang.fgw", "王芳", 3, "办公室", "13905910301"},
+    {"lijun.fgw", "李军", 3, "综合规划科", "13905910302"},
+    {"zhaomin.scjg", "赵敏", 4, "登记注册科", "13905910401"},
+    {"sunhao.scjg", "孙浩", 4, "办公室", "13905910402"},
+    {"zhouting.scjg", "周婷", 4, "登记注册科", "13905910403"},
+    {"xuming.sjj", "徐明", 9, "数据资源科", "13905910901"},
+    {"hejing.sjj", "何静", 9, "办公室", "13905910902"},
+    {"wuqiang.dcq", "吴强", 10, "办公室", "13905911001"},
+    {"huangli.dcq", "黄丽", 10, "综合科", "13905911002"},
+    {"zhenglei.dcq", "郑磊", 10, "办公室", "13905911003"},
+};
+
+// The demo organ numbered n, which load_demo_organs has created.
+Result<identity::Organ> demo_organ(identity::OrganStore& organs, int n) {
+  auto d = std::find_if(std::begin(kOrgans), std::end(kOrgans),
+                        [n](const DemoOrgan& o) { return o.number == n; });
+  if (d == std::end(kOrgans)) return fail("identity.organ.not_found", "organ_id");
+  auto o = organs.find_by_credit_code(demo_credit_code(d->division, d->number));
+  if (!o) return std::unexpected(o.error());
+  if (!*o) return fail("identity.organ.not_found", "organ_id");
+  return **o;
+}
+
+// The id of the role named kDemoStaffRole, created when missing.
+Result<long long> demo_role(identity::RoleStore& roles, const audit::AuditEvent& who,
+                            int& created) {
+  auto all = roles.roles();
+  if (!all) return std::unexpected(all.error());
+  for (const auto& r : *all)
+    if (r.name == kDemoStaffRole) return r.id;
+  auto role = roles.create_role(
+      {kDemoStaffRole, kStaffRoleDescription, {identity::perm::kDirectoryRead}}, who);
+  if (!role) return std::unexpected(role.error());
+  ++created;
+  return role->id;
+}
+
+// The id of a department of an organ, created when missing. An inactive
+// department of that name blocks a new one: the person then has none.
+Result<std::optional<long long>> demo_department(identity::OrganStore& organs, long long organ_id,
+                                                 const std::string& name,
+                                                 const audit::AuditEvent& who, int& created) {
+  auto existing = organs.departments(organ_id);
+  if (!existing) return std::unexpected(existing.error());
+  for (const auto& d : *existing)
+    if (d.name == name) return std::optional<long long>(d.id);
+  auto d = organs.add_department(organ_id, name, who);
+  if (!d) {
+    if (d.error().key == "identity.department.duplicate") return std::optional<long long>();
+    return std::unexpected(d.error());
+  }
+  ++created;
+  return std::optional<long long>(d->id);
+}
 }  // namespace
 
 std::string demo_credit_code(const std::string& division, int n) {
@@ -67,6 +147,41 @@ Result<int> load_demo_organs(identity::OrganStore& organs, const audit::AuditEve
     ++created;
   }
   return created;
+}
+
+Result<DemoStaff> load_demo_staff(identity::OrganStore& organs, identity::AccountStore& accounts,
+                                  identity::RoleStore& roles, const audit::AuditEvent& who) {
+  DemoStaff out;
+  auto role = demo_role(roles, who, out.roles_created);
+  if (!role) return std::unexpected(role.error());
+  for (const auto& p : kPeople) {
+    auto existing = accounts.find_by_name(p.name);
+    if (!existing) return std::unexpected(existing.error());
+    if (*existing) continue;
+    auto organ = demo_organ(organs, p.organ);
+    if (!organ) return std::unexpected(organ.error());
+    auto department =
+        demo_department(organs, organ->id, p.department, who, out.departments_created);
+    if (!department) return std::unexpected(department.error());
+    auto made = accounts.create_staff({.name = p.name,
+                                       .display_name = p.display_name,
+                                       .organ_id = organ->id,
+                                       .department_id = *department,
+                                       .email = fmt::format("{}@{}", p.name, kStaffMailDomain),
+                                       .phone = p.phone},
+                                      who);
+    if (!made) return std::unexpected(made.error());
+    long long scope = organ->id;
+    if (p.scope != 0) {
+      auto s = demo_organ(organs, p.scope);
+      if (!s) return std::unexpected(s.error());
+      scope = s->id;
+    }
+    auto granted = roles.grant(made->account.id, *role, scope, p.sub_organs, who);
+    if (!granted) return std::unexpected(granted.error());
+    out.accounts.push_back({std::move(*made), organ->name});
+  }
+  return out;
 }
 
 }  // namespace yiwang::app

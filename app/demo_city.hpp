@@ -1,16 +1,46 @@
 // The demo city loaded by `yiwang demo`: 示范市人民政府 with its working
-// departments as organs, and two county-level governments under it. Loading
-// twice changes nothing.
+// departments as organs, two county-level governments under it, and civil
+// servants in several of them holding a role. Loading twice changes nothing.
 #pragma once
+
+#include <string>
+#include <vector>
 
 #include "audit/audit_log.hpp"
 #include "core/error.hpp"
+#include "identity/account_store.hpp"
 #include "identity/organ_store.hpp"
+#include "identity/role_store.hpp"
 
 namespace yiwang::app {
 
 // Creates the demo organs that do not exist yet; returns how many it created.
 Result<int> load_demo_organs(identity::OrganStore& organs, const audit::AuditEvent& who);
+
+// The role every demo civil servant holds: reading the directory of the
+// organ it is granted for.
+inline constexpr const char* kDemoStaffRole = "机关工作人员";
+
+// A civil servant's account made by load_demo_staff, with the one-time
+// password to hand over once.
+struct DemoStaffAccount {
+  identity::NewAccount created;
+  std::string organ_name;
+};
+
+struct DemoStaff {
+  int roles_created = 0;
+  int departments_created = 0;
+  std::vector<DemoStaffAccount> accounts;  // created in this run, in list order
+};
+
+// Creates what is missing of the demo staff: the role kDemoStaffRole (when no
+// role has that name), departments (秘书科, 综合科 …) of the organs, and two or
+// three civil servants in several organs, each granted the role for their own
+// organ (one in 市政府办公室 for the whole city). An existing account name is
+// skipped, grants and all. Needs load_demo_organs first.
+Result<DemoStaff> load_demo_staff(identity::OrganStore& organs, identity::AccountStore& accounts,
+                                  identity::RoleStore& roles, const audit::AuditEvent& who);
 
 // A valid 统一社会信用代码 of an organ (登记管理部门 1 机构编制, 机构类别 1
 // 机关) in a division, with a made-up organisation code numbered n.

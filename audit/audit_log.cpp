@@ -254,7 +254,17 @@ Result<std::vector<AuditRecord>> AuditLog::find(const Filter& f) {
     std::string account = f.account, organ = f.organ, event = f.event, from = f.from, to = f.to;
     if (!account.empty()) sql += " AND account = :account";
     if (!organ.empty()) sql += " AND organ = :organ";
-    if (!event.empty()) sql += " AND event = :event";
+    // An event name matches itself and the events below it:
+    // "identity.signin" finds "identity.signin.failed" too.
+    std::string below;
+    if (!event.empty()) {
+      for (char c : event) {
+        if (c == '%' || c == '_' || c == '!') below += '!';
+        below += c;
+      }
+      below += ".%";
+      sql += " AND (event = :event OR event LIKE :below ESCAPE '!')";
+    }
     if (!from.empty()) sql += " AND occurred_at >= :from_time";
     if (!to.empty()) sql += " AND occurred_at <= :to_time";
     sql += " ORDER BY id DESC LIMIT :lim OFFSET :off";
@@ -267,7 +277,10 @@ Result<std::vector<AuditRecord>> AuditLog::find(const Filter& f) {
     st.exchange(soci::into(row));
     if (!account.empty()) st.exchange(soci::use(account, "account"));
     if (!organ.empty()) st.exchange(soci::use(organ, "organ"));
-    if (!event.empty()) st.exchange(soci::use(event, "event"));
+    if (!event.empty()) {
+      st.exchange(soci::use(event, "event"));
+      st.exchange(soci::use(below, "below"));
+    }
     if (!from.empty()) st.exchange(soci::use(from, "from_time"));
     if (!to.empty()) st.exchange(soci::use(to, "to_time"));
     st.exchange(soci::use(limit, "lim"));

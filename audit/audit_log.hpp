@@ -82,7 +82,9 @@ class AuditLog {
   // Seals what is pending, then checks the whole chain.
   Result<VerifyReport> verify(Progress& progress);
 
-  // Records matching a filter, newest first (the audit viewer).
+  // Records matching a filter, newest first (the audit viewer). `event`
+  // matches that event and the events below it ("identity.signin" finds
+  // "identity.signin.failed"); at most 1000 records a call.
   struct Filter {
     std::string account, organ, event;
     std::string from, to;  // ISO 8601 UTC bounds, inclusive; empty = open

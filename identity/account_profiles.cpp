@@ -318,24 +318,48 @@ Result<void> AccountStore::set_password(long long id, std::string_view next,
 
 Result<AccountStore::Page> AccountStore::list(std::optional<AccountKind> kind,
                                               std::optional<long long> organ,
-                                              const std::string& search, int offset, int limit) {
+                                              const std::string& search, int offset, int limit,
+                                              Sort sort, bool descending) {
   return db::guarded([&]() -> Result<Page> {
     auto s = db_.acquire();
     // Fixed SQL with every filter bound; an unused filter matches everything.
     std::string kind_name = kind ? std::string(account_kind_name(*kind)) : "";
     long long organ_id = organ.value_or(0);
     int by_organ = organ ? 1 : 0;
-    std::string like = "%" + search + "%";
+    std::string like = "%";
+    for (char c : search) {
+      if (c == '%' || c == '_' || c == '!') like += '!';
+      like += c;
+    }
+    like += '%';
     const std::string where =
         " FROM identity_accounts WHERE (:k = '' OR kind = :k2) AND (:bo = 0 OR organ_id = :o) "
-        "AND (name LIKE :s1 OR display_name LIKE :s2)";
+        "AND (name LIKE :s1 ESCAPE '!' OR display_name LIKE :s2 ESCAPE '!')";
+    // Fixed ORDER BY texts; the sign-in name breaks ties so pages are stable.
+    std::string order;
+    switch (sort) {
+      case Sort::name:
+        order = "name";
+        break;
+      case Sort::display_name:
+        order = "display_name";
+        break;
+      case Sort::kind:
+        order = "kind";
+        break;
+      case Sort::organ:
+        order = "organ_id";
+        break;
+    }
+    order += descending ? " DESC" : " ASC";
+    if (sort != Sort::name) order += ", name";
     Page page;
     *s << "SELECT COUNT(*)" + where, soci::use(kind_name), soci::use(kind_name),
         soci::use(by_organ), soci::use(organ_id), soci::use(like), soci::use(like),
         soci::into(page.total);
     soci::rowset<soci::row> rows =
-        (s->prepare << "SELECT " + account_columns() + where +
-                           " ORDER BY name LIMIT :lim OFFSET :off",
+        (s->prepare << "SELECT " + account_columns() + where + " ORDER BY " + order +
+                           " LIMIT :lim OFFSET :off",
          soci::use(kind_name), soci::use(kind_name), soci::use(by_organ), soci::use(organ_id),
          soci::use(like), soci::use(like), soci::use(limit), soci::use(offset));
     for (const auto& r : rows) page.accounts.push_back(account_from_db_row(r));

@@ -1,7 +1,5 @@
 #include "identity/account_routes.hpp"
 
-#include <cstdio>
-
 #include <fmt/chrono.h>
 #include <nlohmann/json.hpp>
 
@@ -14,17 +12,6 @@ namespace {
 
 std::chrono::sys_seconds now_seconds() {
   return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
-// "2026-11-27T08:00:00Z" as China time for people: "2026-11-27 16:00".
-std::string local_time(const std::string& utc) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0;
-  if (std::sscanf(utc.c_str(), "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi) != 5) return utc;
-  std::chrono::sys_seconds t =
-      std::chrono::sys_days(std::chrono::year(y) / std::chrono::month(static_cast<unsigned>(mo)) /
-                            std::chrono::day(static_cast<unsigned>(d))) +
-      std::chrono::hours(h + 8) + std::chrono::minutes(mi);
-  return fmt::format("{:%Y-%m-%d %H:%M}", t);
 }
 
 // TOTP errors concern the form field "code", labelled 动态口令 (field "otp").
@@ -170,13 +157,9 @@ void register_account_routes(http::Router& router, Services& s, http::Zone zone)
                 .handler = [&s](http::Request& req) {
                   if (req.principal->kind != "enterprise")
                     return s.pages.error(req, 403, "http.forbidden");
-                  long long id = 0;
-                  try {
-                    id = std::stoll(req.param("id"));
-                  } catch (const std::exception&) {
-                    return s.pages.error(req, 404, "http.not_found");
-                  }
-                  auto removed = s.accounts.remove_agent(req.principal->account_id, id, who(req));
+                  auto id = id_param(req);
+                  if (!id) return s.pages.error(req, 404, "http.not_found");
+                  auto removed = s.accounts.remove_agent(req.principal->account_id, *id, who(req));
                   if (!removed) return s.pages.error(req, 404, "http.not_found");
                   return http::Response::redirect("/account?agent=removed", 303);
                 }});
@@ -191,20 +174,16 @@ void register_account_routes(http::Router& router, Services& s, http::Zone zone)
               .zone = zone,
               .permission = std::string(http::kSignedIn),
               .handler = [&s](http::Request& req) {
-                long long id = 0;
-                try {
-                  id = std::stoll(req.param("id"));
-                } catch (const std::exception&) {
-                  return s.pages.error(req, 404, "http.not_found");
-                }
+                auto id = id_param(req);
+                if (!id) return s.pages.error(req, 404, "http.not_found");
                 // Only one's own sessions: end() matches the account too.
-                auto ended = s.sessions.end(req.principal->account_id, id);
+                auto ended = s.sessions.end(req.principal->account_id, *id);
                 if (!ended || !*ended) return s.pages.error(req, 404, "http.not_found");
                 audit::AuditEvent e = who(req);
                 e.event = "identity.session.ended";
-                e.object = "session:" + std::to_string(id);
+                e.object = "session:" + std::to_string(*id);
                 s.audit.record(e);
-                if (id == req.principal->session_id) {
+                if (*id == req.principal->session_id) {
                   return redirect_with_session(req, "/signin", "");
                 }
                 return http::Response::redirect("/account/sessions?ended=1", 303);

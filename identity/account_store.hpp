@@ -116,13 +116,16 @@ class AccountStore {
                             SessionStore& sessions, audit::AuditEvent who);
 
   // Accounts for the administrators' lists: optional kind and organ filters,
-  // a name/real-name search, paged. Returns the page and the total.
+  // a search in sign-in and real names (a plain substring: % and _ match
+  // themselves), sorted, paged. Returns the page and the total.
   struct Page {
     std::vector<Account> accounts;
     long long total = 0;
   };
+  enum class Sort { name, display_name, kind, organ };
   Result<Page> list(std::optional<AccountKind> kind, std::optional<long long> organ,
-                    const std::string& search, int offset, int limit);
+                    const std::string& search, int offset, int limit, Sort sort = Sort::name,
+                    bool descending = false);
   // Staff of an organ (the directory).
   Result<std::vector<Account>> staff_of(long long organ_id);
   // Finds a citizen account by e-mail address (password reset).

@@ -76,6 +76,13 @@ std::optional<http::Principal> Authorizer::load(const std::string& token, http::
   auto account = accounts_.get((*session)->account_id);
   if (!account || !*account || !(*account)->active) return std::nullopt;
   const Account& a = **account;
+  // Staff and administrators only ever on the intranet, citizens and
+  // enterprises only on the internet: sign-in enforces it, and a session
+  // somehow recorded in the other zone is not honoured either.
+  bool intranet_kind = is_intranet_kind(a.kind);
+  if ((zone == http::Zone::intranet && !intranet_kind) ||
+      (zone == http::Zone::internet && intranet_kind))
+    return std::nullopt;
   auto authority = roles_.authority(a);
   if (!authority) return std::nullopt;  // fails closed
   http::Principal p;

@@ -301,7 +301,8 @@ Result<std::vector<std::string>> SecondFactorStore::regenerate_recovery_codes(
   });
 }
 
-Result<void> SecondFactorStore::disable(long long account_id, audit::AuditEvent who) {
+Result<void> SecondFactorStore::disable(long long account_id, audit::AuditEvent who,
+                                        SessionStore* sessions) {
   return db::guarded([&]() -> Result<void> {
     return db_.transaction([&](soci::session& s) -> Result<void> {
       auto name = account_name(s, account_id);
@@ -309,6 +310,7 @@ Result<void> SecondFactorStore::disable(long long account_id, audit::AuditEvent 
       s << "DELETE FROM identity_recovery_codes WHERE account_id = :a", soci::use(account_id);
       if (execute(s, "DELETE FROM identity_totp WHERE account_id = :a", account_id) != 1)
         return fail("identity.totp.not_enrolled");
+      if (sessions) sessions->end_all(s, account_id);
       audit::AuditLog::record(s, event(who, "identity.totp.disabled", *name, true));
       return {};
     });

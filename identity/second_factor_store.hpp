@@ -33,6 +33,7 @@
 #include "core/error.hpp"
 #include "db/database.hpp"
 #include "db/migration.hpp"
+#include "identity/session_store.hpp"
 
 namespace yiwang::identity {
 
@@ -86,7 +87,10 @@ class SecondFactorStore {
 
   // Removes the second factor (active and pending) and the recovery codes.
   // Fails with "identity.totp.not_enrolled" when there is nothing to remove.
-  Result<void> disable(long long account_id, audit::AuditEvent who);
+  // With `sessions` (the security administrator resetting a lost
+  // authenticator) the account's sessions end in the same transaction.
+  Result<void> disable(long long account_id, audit::AuditEvent who,
+                       SessionStore* sessions = nullptr);
 
  private:
   db::Database& db_;

@@ -52,4 +52,12 @@ http::Response redirect_with_session(const http::Request& req, const std::string
 std::string session_cookie(const http::Request& req, const std::string& value,
                            std::optional<std::int64_t> max_age = std::nullopt);
 
+// A positive integer path parameter (an object id); nullopt for anything else,
+// which the routes answer with 404.
+std::optional<long long> id_param(const http::Request& req, std::string_view name = "id");
+
+// A stored UTC time ("2026-11-27T08:00:00Z") as China time for people:
+// "2026-11-27 16:00".
+std::string local_time(const std::string& utc);
+
 }  // namespace yiwang::identity

@@ -2,49 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "http/cookie.hpp"
 #include "http/percent_encoding.hpp"
 #include "identity/authorizer.hpp"
 
 namespace yiwang::identity {
-
-audit::AuditEvent who(const http::Request& req) {
-  audit::AuditEvent e{.account = req.principal ? req.principal->name : "-",
-                      .organ = req.principal && req.principal->organ_id
-                                   ? std::to_string(*req.principal->organ_id)
-                                   : "-",
-                      .source = req.remote_addr,
-                      .request_id = req.request_id};
-  return e;
-}
-
-std::string safe_next(std::string_view next) {
-  // A path on this site: one leading slash, no scheme-relative "//" or "/\",
-  // no control characters.
-  if (next.size() < 1 || next.size() > 500 || next[0] != '/') return "/";
-  if (next.size() > 1 && (next[1] == '/' || next[1] == '\\')) return "/";
-  for (char c : next)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return "/";
-  return std::string(next);
-}
-
-std::string session_cookie(const http::Request& req, const std::string& value,
-                           std::optional<std::int64_t> max_age) {
-  http::SetCookie c;
-  c.name = kSessionCookie;
-  c.value = value;
-  c.secure = req.secure;
-  c.same_site = "Lax";
-  c.max_age = max_age;
-  return http::format_set_cookie(c);
-}
-
-http::Response redirect_with_session(const http::Request& req, const std::string& to,
-                                     const std::string& token) {
-  http::Response res = http::Response::redirect(to, 303);
-  res.add("Set-Cookie", token.empty() ? session_cookie(req, "", 0) : session_cookie(req, token));
-  return res;
-}
 
 namespace {
 

@@ -74,8 +74,11 @@ run_ctest "$YW_ROOT/build/release" release
 yw_log "browser tests"
 e2e_data="$work/e2e"
 bin="$YW_ROOT/build/release/yiwang"
-"$bin" --data-dir "$e2e_data" init >/dev/null
-"$bin" --data-dir "$e2e_data" demo >/dev/null 2>&1
+# The tests sign in with the one-time passwords that init and demo print
+# (kept readable by this user only).
+(umask 077 && "$bin" --data-dir "$e2e_data" init >"$work/init.out")
+(umask 077 && "$bin" --data-dir "$e2e_data" demo >"$work/demo.out" 2>"$work/demo.err")
+export YIWANG_E2E_INIT_OUT="$work/init.out" YIWANG_E2E_DEMO_OUT="$work/demo.out"
 YIWANG_LISTEN_INTERNET=127.0.0.1:0 YIWANG_LISTEN_INTRANET=127.0.0.1:0 YIWANG_LISTEN_EXCHANGE=127.0.0.1:0 \
   YIWANG_LOG_ACCESS_LOG=off "$bin" --lang en --data-dir "$e2e_data" serve >"$work/serve.out" 2>"$work/serve.err" &
 server_pid=$!

@@ -1,5 +1,7 @@
 // Shared helpers for the browser tests: the server URLs that scripts/test.sh
-// exports, one headless Debian chromium per test file, and an axe-core check.
+// exports, one headless Debian chromium per test file, an axe-core check, the
+// one-time passwords init and demo printed, and an authenticator's codes.
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -87,4 +89,66 @@ export async function open(page, url, status = 200) {
   assert.ok(response, `no response for ${url}`);
   assert.equal(response.status(), status, `HTTP status of ${url}`);
   return response;
+}
+
+// The one-time passwords that `yiwang init` (which = 'init') or `yiwang demo`
+// (which = 'demo') printed, by account name. scripts/test.sh keeps their
+// output in the files YIWANG_E2E_INIT_OUT and YIWANG_E2E_DEMO_OUT. A line that
+// hands over an account is indented and ends with the password; the account
+// name is its first word that is a sign-in name (the password is not one: it
+// always holds a capital).
+export function oneTimePasswords(which) {
+  const name = `YIWANG_E2E_${which.toUpperCase()}_OUT`;
+  const file = process.env[name];
+  if (!file) {
+    throw new Error(
+      `${name} is not set: scripts/test.sh keeps the output of yiwang ${which} in a file ` +
+        'and exports its path for the tests that sign in.',
+    );
+  }
+  const passwords = new Map();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.startsWith('  ')) continue;
+    const words = line.trim().split(/\s+/);
+    if (words.length < 2) continue;
+    const password = words[words.length - 1];
+    const account = words.slice(0, -1).find((w) => /^[a-z][a-z0-9._-]{2,31}$/.test(w));
+    if (account) passwords.set(account, password);
+  }
+  return passwords;
+}
+
+// RFC 4648 base32 (upper or lower case; spaces, hyphens and '=' ignored) to bytes.
+export function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const bytes = [];
+  let buffer = 0;
+  let bits = 0;
+  for (const c of text.toUpperCase().replace(/[\s=-]/g, '')) {
+    const value = alphabet.indexOf(c);
+    if (value < 0) throw new Error(`not base32: ${JSON.stringify(text)}`);
+    buffer = ((buffer << 5) | value) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push((buffer >> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+// The 30-second TOTP time step (RFC 6238) that contains a time (ms since the epoch).
+export function totpStep(ms = Date.now()) {
+  return Math.floor(ms / 1000 / 30);
+}
+
+// The 6-digit TOTP code (RFC 6238: HOTP of RFC 4226 with HMAC-SHA1) of a
+// base32 secret at a time step — what an authenticator app shows.
+export function totpCode(secretBase32, step = totpStep()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', base32Decode(secretBase32)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
+  return String(binary % 1_000_000).padStart(6, '0');
 }

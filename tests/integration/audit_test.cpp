@@ -171,8 +171,9 @@ TEST(Audit, CommandLineActionsAreAudited) {
   auto ok = run({"audit", "verify"});
   testing::internal::GetCapturedStderr();
   EXPECT_EQ(ok.first, 0) << ok.second;
-  // 3 administrators, the site name, the division table and 11 demo organs.
-  EXPECT_NE(ok.second.find("共 16 条记录"), std::string::npos) << ok.second;
+  // 3 administrators, the site name, the division table, 11 demo organs, and
+  // the demo staff: 1 role, 10 departments, 13 accounts and their 13 grants.
+  EXPECT_NE(ok.second.find("共 53 条记录"), std::string::npos) << ok.second;
   {
     yiwang::db::Options o;
     o.url = "sqlite:" + d + "/yiwang.db";

@@ -2,7 +2,12 @@
 // exit statuses.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "app/cli.hpp"
+#include "app/demo_city.hpp"
+#include "identity/password.hpp"
+#include "identity/permissions.hpp"
 #include "tests/support/test_server.hpp"
 
 using yiwang::test::TempDir;
@@ -22,6 +27,38 @@ Run run(std::vector<std::string> args) {
   testing::internal::CaptureStderr();
   int status = yiwang::app::run_cli(static_cast<int>(argv.size()), argv.data());
   return {status, testing::internal::GetCapturedStdout(), testing::internal::GetCapturedStderr()};
+}
+
+bool on_postgresql() {
+  const char* engine = getenv("YIWANG_TEST_ENGINE");
+  return engine && std::string(engine) == "postgresql";
+}
+
+// The lines of `yiwang demo` that hand over a staff account: "  name  real
+// name  organ  password", by sign-in name.
+std::map<std::string, std::vector<std::string>> staff_lines(const std::string& out) {
+  std::map<std::string, std::vector<std::string>> lines;
+  std::istringstream in(out);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.starts_with("  ")) continue;
+    std::istringstream words(line);
+    std::vector<std::string> fields;
+    for (std::string w; words >> w;) fields.push_back(w);
+    if (fields.size() == 4) lines[fields[0]] = fields;
+  }
+  return lines;
+}
+
+// The installation the command line made, opened as `yiwang serve` would.
+std::unique_ptr<yiwang::app::Application> open_installation(const std::string& data_dir) {
+  auto config = yiwang::app::load_config(data_dir, std::filesystem::path(data_dir) / "yiwang.toml",
+                                         [](const std::string&) { return std::nullopt; });
+  if (!config) return nullptr;
+  config->share_dir = yiwang::test::source_dir();
+  config->access_log = "off";
+  auto app = yiwang::app::Application::open(*config);
+  return app ? std::move(*app) : nullptr;
 }
 }  // namespace
 
@@ -43,7 +80,7 @@ TEST(Cli, CheckIdStatusesWithoutInstallation) {
 }
 
 TEST(Cli, InitRefusesToOverwriteWithoutForceAndDemoLoadsDivisions) {
-  if (getenv("YIWANG_TEST_ENGINE") && std::string(getenv("YIWANG_TEST_ENGINE")) == "postgresql")
+  if (on_postgresql())
     GTEST_SKIP() << "the command-line installation uses the embedded SQLite database";
   TempDir dir;
   std::string d = (dir.path() / "data").string();
@@ -75,6 +112,79 @@ TEST(Cli, InitRefusesToOverwriteWithoutForceAndDemoLoadsDivisions) {
   auto migrate = run({"--data-dir", d, "migrate"});
   EXPECT_EQ(migrate.status, 0);
   EXPECT_NE(migrate.out.find("0"), std::string::npos);
+}
+
+TEST(Cli, DemoCreatesStaffAccountsWithRolesOnce) {
+  if (on_postgresql())
+    GTEST_SKIP() << "the command-line installation uses the embedded SQLite database";
+  using yiwang::identity::perm::kDirectoryRead;
+  TempDir dir;
+  std::string d = (dir.path() / "data").string();
+  ASSERT_EQ(run({"--data-dir", d, "init"}).status, 0);
+  auto demo = run({"--data-dir", d, "demo"});
+  ASSERT_EQ(demo.status, 0) << demo.err;
+  auto lines = staff_lines(demo.out);
+  ASSERT_GE(lines.size(), 8u) << demo.out;
+  ASSERT_TRUE(lines.contains("zhangwei.bgs")) << demo.out;
+  EXPECT_EQ(lines["zhangwei.bgs"][1], "张伟");
+  EXPECT_EQ(lines["zhangwei.bgs"][2], "示范市人民政府办公室");
+  EXPECT_NE(demo.out.find(yiwang::app::kDemoStaffRole), std::string::npos) << demo.out;
+  // At least two people in each of these organs.
+  for (const char* organ : {"示范市人民政府办公室", "示范市市场监督管理局",
+                            "示范市发展和改革委员会", "示范市东城区人民政府"}) {
+    int n = 0;
+    for (const auto& [_, f] : lines) n += f[2] == organ;
+    EXPECT_GE(n, 2) << organ;
+  }
+
+  // Twice: nothing new, and it says so.
+  auto again = run({"--data-dir", d, "demo"});
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_TRUE(staff_lines(again.out).empty()) << again.out;
+  EXPECT_NE(again.out.find("未新建"), std::string::npos) << again.out;
+  auto english = run({"--lang", "en", "--data-dir", d, "demo"});
+  EXPECT_NE(english.out.find("none was created"), std::string::npos) << english.out;
+
+  auto app = open_installation(d);
+  ASSERT_TRUE(app);
+  auto roles = app->roles().roles();
+  ASSERT_TRUE(roles);
+  ASSERT_EQ(roles->size(), 1u);
+  EXPECT_EQ(roles->front().name, yiwang::app::kDemoStaffRole);
+  EXPECT_EQ(roles->front().permissions, std::vector<std::string>{kDirectoryRead});
+  auto staff = app->accounts().list(yiwang::identity::AccountKind::staff, std::nullopt, "", 0, 100);
+  ASSERT_TRUE(staff);
+  EXPECT_EQ(staff->total, static_cast<long long>(lines.size()));
+
+  auto organ = [&](int number) {
+    auto o = app->organs().find_by_credit_code(yiwang::app::demo_credit_code("350100", number));
+    EXPECT_TRUE(o && *o);
+    return (o && *o) ? (*o)->id : 0;
+  };
+  long long office = organ(2), market = organ(4);
+  for (const auto& [name, f] : lines) {
+    auto a = app->accounts().find_by_name(name);
+    ASSERT_TRUE(a && *a) << name;
+    const auto& account = **a;
+    EXPECT_EQ(account.kind, yiwang::identity::AccountKind::staff);
+    EXPECT_TRUE(account.must_change_password) << name;
+    EXPECT_TRUE(account.email.ends_with(".gov.cn")) << account.email;
+    EXPECT_EQ(account.phone.size(), 11u) << account.phone;
+    ASSERT_TRUE(account.organ_id);
+    // The printed one-time password is the account's.
+    auto hash = app->accounts().password_hash(account.id);
+    ASSERT_TRUE(hash);
+    EXPECT_TRUE(yiwang::identity::verify_password(f[3], *hash)) << name;
+    // The directory of the own organ, not of another one (except the city-wide grant).
+    auto authority = app->roles().authority(account);
+    ASSERT_TRUE(authority);
+    EXPECT_TRUE(authority->holds(kDirectoryRead, *account.organ_id)) << name;
+    long long other = *account.organ_id == market ? office : market;
+    EXPECT_EQ(authority->holds(kDirectoryRead, other), name == "zhangwei.bgs") << name;
+  }
+  auto department = app->accounts().find_by_name("zhaomin.scjg");
+  ASSERT_TRUE(department && *department);
+  EXPECT_TRUE((*department)->department_id);
 }
 
 TEST(Cli, DemoAndServeNeedAnInstallation) {

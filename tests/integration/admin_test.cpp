@@ -1,0 +1,560 @@
+// The three administrators' pages, the staff directory and the identity JSON
+// API, driven over HTTP as each administrator would use them: what they can
+// do, what they are told when input is wrong (field and rule, what they typed
+// kept, nothing changed), and what the audit log keeps.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "app/demo_city.hpp"
+#include "http/percent_encoding.hpp"
+#include "identity/admin_pages.hpp"
+#include "identity/permissions.hpp"
+#include "tests/support/test_server.hpp"
+
+using namespace yiwang;
+using yiwang::http::Zone;
+using yiwang::test::HttpResult;
+using yiwang::test::TestServer;
+
+namespace {
+
+const std::string kCsrf(64, 'c');
+
+class AdminTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<TestServer>();
+    if (!server_->available()) GTEST_SKIP() << "database engine under test is not available";
+    auto& app = server_->app();
+    auto admins = app.accounts().create_administrators({.account = "test"});
+    ASSERT_TRUE(admins);
+    // Past the first sign-in: the one-time passwords are changed.
+    for (const auto& a : *admins)
+      ASSERT_TRUE(app.accounts().change_password(a.account.id, a.one_time_password,
+                                                 "Admin-Pass-2026", app.password_policy(),
+                                                 {.account = a.account.name}));
+    ASSERT_TRUE(app::load_demo_organs(app.organs(), {.account = "test"}));
+    auto top = app.organs().children(std::nullopt);
+    city_ = top->front().id;
+    auto subs = app.organs().children(city_);
+    organ_a_ = (*subs)[0].id;
+    organ_b_ = (*subs)[1].id;
+    staff_a_ = staff("zhang.san", "张三", organ_a_);
+    staff_b_ = staff("li.si", "李四", organ_b_);
+  }
+
+  long long staff(const std::string& name, const std::string& display, long long organ) {
+    auto& app = server_->app();
+    auto a = app.accounts().create_staff({.name = name, .display_name = display, .organ_id = organ},
+                                         {.account = "sysadmin"});
+    EXPECT_TRUE(a) << a.error().key;
+    EXPECT_TRUE(app.accounts().change_password(a->account.id, a->one_time_password,
+                                               "Staff-Pass-2026", app.password_policy(),
+                                               {.account = name}));
+    return a->account.id;
+  }
+
+  long long id_of(const std::string& name) {
+    return (*server_->app().accounts().find_by_name(name))->id;
+  }
+
+  // A signed-in intranet session of the account.
+  std::string session(const std::string& name) {
+    auto& app = server_->app();
+    long long id = id_of(name);
+    return *app.database().transaction([&](soci::session& s) -> Result<std::string> {
+      return app.sessions().start(s, id, "intranet", "127.0.0.1", "test");
+    });
+  }
+
+  std::map<std::string, std::string> cookies(const std::string& token) {
+    return {{"Cookie", "yw_session=" + token + "; yw_csrf=" + kCsrf}};
+  }
+
+  HttpResult get(const std::string& token, const std::string& target) {
+    return server_->get(Zone::intranet, target, cookies(token));
+  }
+
+  // A form post with the CSRF token; `fields` are encoded here.
+  HttpResult post(const std::string& token, const std::string& target,
+                  const std::vector<std::pair<std::string, std::string>>& fields = {}) {
+    std::string body = "_csrf=" + kCsrf;
+    for (const auto& [n, v] : fields)
+      body += "&" + http::percent_encode(n) + "=" + http::percent_encode(v);
+    auto headers = cookies(token);
+    headers["Content-Type"] = "application/x-www-form-urlencoded";
+    return server_->request(Zone::intranet, "POST", target, body, headers);
+  }
+
+  long long audit_count(const std::string& event) {
+    auto found = server_->app().audit_log().find({.event = event, .limit = 1000});
+    return found ? static_cast<long long>(found->size()) : -1;
+  }
+
+  std::unique_ptr<TestServer> server_;
+  long long city_ = 0, organ_a_ = 0, organ_b_ = 0, staff_a_ = 0, staff_b_ = 0;
+};
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+// ---- 系统管理员 -------------------------------------------------------------
+
+TEST_F(AdminTest, SystemAdministratorSeesTheOrganTreeAndAddsAnOrgan) {
+  std::string sys = session("sysadmin");
+  auto tree = get(sys, "/admin/organs");
+  ASSERT_EQ(tree.status, 200) << tree.body;
+  EXPECT_TRUE(contains(tree.body, "示范市人民政府"));
+  EXPECT_TRUE(contains(tree.body, "class=\"depth-1\""));  // sub-organs indented
+  // The navigation offers the system administrator's pages only.
+  EXPECT_TRUE(contains(tree.body, "href=\"/admin/accounts\""));
+  EXPECT_FALSE(contains(tree.body, "href=\"/audit\""));
+  EXPECT_FALSE(contains(tree.body, "href=\"/security/roles\""));
+
+  long long before = audit_count("identity.organ.created");
+  // A bad credit code: the field and the rule, what was typed kept and escaped.
+  auto bad = post(sys, "/admin/organs",
+                  {{"name", "<script>alert(1)</script>局"},
+                   {"short_name", "测试局"},
+                   {"doc_prefix", "示测"},
+                   {"level", "city"},
+                   {"division_code", "350100"},
+                   {"credit_code", "11350100MB0000999X"},
+                   {"parent_id", std::to_string(city_)}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(contains(bad.body, "统一社会信用代码")) << bad.body;
+  EXPECT_TRUE(contains(bad.body, "&lt;script&gt;alert(1)&lt;/script&gt;局"));
+  EXPECT_FALSE(contains(bad.body, "<script>alert(1)"));
+  EXPECT_TRUE(contains(bad.body, "id=\"credit_code\" name=\"credit_code\""));
+  EXPECT_EQ(audit_count("identity.organ.created"), before);
+
+  std::string code = app::demo_credit_code("350100", 77);
+  auto ok = post(sys, "/admin/organs",
+                 {{"name", "示范市测试局"},
+                  {"short_name", "市测试局"},
+                  {"doc_prefix", "示测"},
+                  {"level", "city"},
+                  {"division_code", "350100"},
+                  {"credit_code", code},
+                  {"parent_id", std::to_string(city_)}});
+  ASSERT_EQ(ok.status, 303) << ok.body;
+  std::string where = ok.header("location");
+  EXPECT_TRUE(where.starts_with("/admin/organs/"));
+  auto page = get(sys, where);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_TRUE(contains(page.body, "示范市测试局"));
+  EXPECT_EQ(audit_count("identity.organ.created"), before + 1);
+}
+
+TEST_F(AdminTest, OrganRenameMoveRetireAndStaleVersions) {
+  std::string sys = session("sysadmin");
+  auto o = *server_->app().organs().get(organ_b_);
+  std::string base = "/admin/organs/" + std::to_string(organ_b_);
+  // Someone else's change first: the old version is refused, nothing changes.
+  auto stale = post(sys, base + "/rename",
+                    {{"name", "改名局"},
+                     {"short_name", "改名"},
+                     {"doc_prefix", "示改"},
+                     {"version", std::to_string(o->version + 1)}});
+  EXPECT_EQ(stale.status, 409);
+  EXPECT_TRUE(contains(stale.body, "改名局"));  // what was typed is kept
+  EXPECT_EQ((*server_->app().organs().get(organ_b_))->name, o->name);
+  auto renamed = post(sys, base + "/rename",
+                      {{"name", "示范市改名局"},
+                       {"short_name", "市改名局"},
+                       {"doc_prefix", "示改"},
+                       {"version", std::to_string(o->version)}});
+  ASSERT_EQ(renamed.status, 303) << renamed.body;
+  auto dept = post(sys, base + "/departments", {{"name", "办公室"}});
+  ASSERT_EQ(dept.status, 303);
+  auto dup = post(sys, base + "/departments", {{"name", "办公室"}});
+  EXPECT_EQ(dup.status, 400);
+  auto empty = post(sys, base + "/departments", {{"name", ""}});
+  EXPECT_EQ(empty.status, 400);
+  EXPECT_TRUE(contains(empty.body, "aria-invalid=\"true\""));
+  // Moving under itself is refused with the rule.
+  o = *server_->app().organs().get(organ_b_);
+  auto cycle =
+      post(sys, base + "/move",
+           {{"parent_id", std::to_string(organ_b_)}, {"version", std::to_string(o->version)}});
+  EXPECT_EQ(cycle.status, 400);
+  auto moved =
+      post(sys, base + "/move",
+           {{"parent_id", std::to_string(organ_a_)}, {"version", std::to_string(o->version)}});
+  ASSERT_EQ(moved.status, 303) << moved.body;
+  o = *server_->app().organs().get(organ_b_);
+  EXPECT_EQ(o->parent_id, organ_a_);
+  auto retired = post(sys, base + "/retire", {{"version", std::to_string(o->version)}});
+  ASSERT_EQ(retired.status, 303) << retired.body;
+  auto page = get(sys, base);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_TRUE(contains(page.body, "已撤销"));
+  EXPECT_TRUE(contains(page.body, "示范市改名局"));
+  // The history keeps every step.
+  auto history = server_->app().organs().history(organ_b_);
+  EXPECT_EQ(history->size(), 4u);  // created, renamed, moved, retired
+  EXPECT_EQ(get(sys, "/admin/organs/999999").status, 404);
+  EXPECT_EQ(get(sys, "/admin/organs/abc").status, 404);
+}
+
+TEST_F(AdminTest, AccountsListSearchesSortsAndPages) {
+  std::string sys = session("sysadmin");
+  for (int i = 0; i < 23; ++i)
+    staff("user" + std::to_string(100 + i), "王" + std::to_string(i), organ_a_);
+  auto first = get(sys, "/admin/accounts?kind=staff");
+  ASSERT_EQ(first.status, 200);
+  EXPECT_TRUE(contains(first.body, "1–20 / 25"));  // zhang.san, li.si and 23 more
+  EXPECT_TRUE(contains(first.body, "rel=\"next\""));
+  auto second = get(sys, "/admin/accounts?kind=staff&page=2");
+  EXPECT_TRUE(contains(second.body, "21–25 / 25"));
+  EXPECT_TRUE(contains(second.body, "rel=\"prev\""));
+  // Sorting by name, descending: zhang.san first.
+  auto desc = get(sys, "/admin/accounts?kind=staff&sort=name&dir=desc");
+  auto z = desc.body.find("zhang.san"), u = desc.body.find("user100");
+  EXPECT_NE(z, std::string::npos);
+  EXPECT_TRUE(u == std::string::npos || z < u);
+  EXPECT_TRUE(contains(desc.body, "aria-sort=\"descending\""));
+  // Search: a plain substring; % and _ are not wildcards.
+  auto found = get(sys, "/admin/accounts?q=" + http::percent_encode("张"));
+  EXPECT_TRUE(contains(found.body, "zhang.san"));
+  EXPECT_FALSE(contains(found.body, "li.si"));
+  auto wildcard = get(sys, "/admin/accounts?q=%25");
+  EXPECT_TRUE(contains(wildcard.body, "没有符合条件的账号"));
+  auto hostile = get(sys, "/admin/accounts?q=" + http::percent_encode("' OR 1=1 --<b>"));
+  EXPECT_EQ(hostile.status, 200);
+  EXPECT_TRUE(contains(hostile.body, "&#39; OR 1=1 --&lt;b&gt;") ||
+              contains(hostile.body, "&apos; OR 1=1 --&lt;b&gt;") ||
+              contains(hostile.body, "' OR 1=1 --&lt;b&gt;"));
+  EXPECT_TRUE(contains(hostile.body, "没有符合条件的账号"));
+  auto by_organ = get(sys, "/admin/accounts?organ=" + std::to_string(organ_b_));
+  EXPECT_TRUE(contains(by_organ.body, "li.si"));
+  EXPECT_FALSE(contains(by_organ.body, "zhang.san"));
+}
+
+TEST_F(AdminTest, CreatingStaffShowsTheOneTimePasswordOnce) {
+  std::string sys = session("sysadmin");
+  auto bad = post(sys, "/admin/accounts",
+                  {{"name", "9wang"},
+                   {"display_name", "王五"},
+                   {"organ", std::to_string(organ_a_)},
+                   {"email", "wang@example.gov.cn"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(contains(bad.body, "账号"));
+  EXPECT_TRUE(contains(bad.body, "value=\"王五\""));
+  auto no_organ = post(sys, "/admin/accounts", {{"name", "wang.wu"}, {"display_name", "王五"}});
+  EXPECT_EQ(no_organ.status, 400);
+  EXPECT_TRUE(contains(no_organ.body, "所属机关"));
+  auto made = post(sys, "/admin/accounts",
+                   {{"name", "wang.wu"},
+                    {"display_name", "王五"},
+                    {"organ", std::to_string(organ_a_)},
+                    {"email", "wang@example.gov.cn"},
+                    {"phone", "13912345678"}});
+  ASSERT_EQ(made.status, 200) << made.body;
+  EXPECT_EQ(made.header("cache-control"), "no-store");
+  auto at = made.body.find("id=\"one-time-password\">");
+  ASSERT_NE(at, std::string::npos);
+  std::string password = made.body.substr(at + 23, made.body.find('<', at + 23) - at - 23);
+  EXPECT_GE(password.size(), 12u);
+  auto& app = server_->app();
+  auto signed_in = app.sign_in().sign_in(
+      {.account = "wang.wu", .password = password, .zone = "intranet", .source = "t"});
+  ASSERT_TRUE(signed_in);
+  EXPECT_TRUE(signed_in->account.must_change_password);
+  // The account page never shows it again.
+  auto page = get(sys, "/admin/accounts/" + std::to_string(signed_in->account.id));
+  EXPECT_FALSE(contains(page.body, password));
+}
+
+TEST_F(AdminTest, DisablingAnAccountEndsItsSessionsAndResetGivesANewPassword) {
+  std::string sys = session("sysadmin");
+  std::string a = session("zhang.san");
+  ASSERT_EQ(get(a, "/account").status, 200);
+  auto acc = *server_->app().accounts().get(staff_a_);
+  std::string base = "/admin/accounts/" + std::to_string(staff_a_);
+  auto stale = post(sys, base + "/active", {{"active", "0"}, {"version", "999"}});
+  EXPECT_EQ(stale.status, 409);
+  auto off =
+      post(sys, base + "/active", {{"active", "0"}, {"version", std::to_string(acc->version)}});
+  ASSERT_EQ(off.status, 303) << off.body;
+  EXPECT_NE(get(a, "/account").status, 200);  // signed out
+  acc = *server_->app().accounts().get(staff_a_);
+  EXPECT_FALSE(acc->active);
+  auto on =
+      post(sys, base + "/active", {{"active", "1"}, {"version", std::to_string(acc->version)}});
+  ASSERT_EQ(on.status, 303);
+  auto reset = post(sys, base + "/reset-password");
+  ASSERT_EQ(reset.status, 200);
+  EXPECT_TRUE(contains(reset.body, "one-time-password"));
+  EXPECT_TRUE((*server_->app().accounts().get(staff_a_))->must_change_password);
+  // Administrators' accounts are fixed, and nobody disables themselves.
+  long long sec = id_of("secadmin");
+  auto fixed = post(sys, "/admin/accounts/" + std::to_string(sec) + "/active",
+                    {{"active", "0"}, {"version", "2"}});
+  EXPECT_EQ(fixed.status, 400);
+  auto self = post(sys, "/admin/accounts/" + std::to_string(id_of("sysadmin")) + "/active",
+                   {{"active", "0"}, {"version", "2"}});
+  EXPECT_EQ(self.status, 400);
+  EXPECT_TRUE((*server_->app().accounts().find_by_name("sysadmin"))->active);
+}
+
+// ---- 安全管理员 -------------------------------------------------------------
+
+TEST_F(AdminTest, SecurityAdministratorComposesRolesAndGrantsThemWithinScopes) {
+  std::string sec = session("secadmin");
+  auto form = get(sec, "/security/roles/new");
+  ASSERT_EQ(form.status, 200);
+  EXPECT_TRUE(contains(form.body, "value=\"identity.directory.read\""));
+  EXPECT_FALSE(contains(form.body, "value=\"audit.log.read\""));  // not grantable to staff
+  // An administrator's permission forced into the form: refused with the reason.
+  auto bad =
+      post(sec, "/security/roles", {{"name", "<b>万能</b>"}, {"permissions", "audit.log.read"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(contains(bad.body, "&lt;b&gt;万能&lt;/b&gt;"));
+  auto none = post(sec, "/security/roles", {{"name", "空角色"}});
+  EXPECT_EQ(none.status, 400);
+  EXPECT_TRUE(contains(none.body, "权限"));
+  auto made = post(sec, "/security/roles",
+                   {{"name", "通讯录查阅"},
+                    {"description", "查阅本机关通讯录"},
+                    {"permissions", "identity.directory.read"}});
+  ASSERT_EQ(made.status, 303) << made.body;
+  auto roles = *server_->app().roles().roles();
+  ASSERT_EQ(roles.size(), 1u);
+  long long role = roles[0].id;
+  std::string base = "/security/accounts/" + std::to_string(staff_a_);
+  auto page = get(sec, base);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(contains(page.body, "通讯录查阅"));
+  auto granted = post(sec, base + "/grants",
+                      {{"role", std::to_string(role)},
+                       {"organ", std::to_string(city_)},
+                       {"include_sub_organs", "1"}});
+  ASSERT_EQ(granted.status, 303) << granted.body;
+  auto twice = post(sec, base + "/grants",
+                    {{"role", std::to_string(role)},
+                     {"organ", std::to_string(city_)},
+                     {"include_sub_organs", "1"}});
+  EXPECT_EQ(twice.status, 400);
+  // Staff A now reads B's directory (B lies below the city).
+  std::string a = session("zhang.san");
+  auto dir = get(a, "/directory/" + std::to_string(organ_b_));
+  EXPECT_EQ(dir.status, 200);
+  EXPECT_TRUE(contains(dir.body, "李四"));
+  auto grants = *server_->app().roles().grants_of(staff_a_);
+  ASSERT_EQ(grants.size(), 1u);
+  // A grant id through another account's URL is not found.
+  auto other = post(sec, "/security/accounts/" + std::to_string(staff_b_) + "/grants/" +
+                             std::to_string(grants[0].id) + "/revoke");
+  EXPECT_EQ(other.status, 404);
+  auto revoked = post(sec, base + "/grants/" + std::to_string(grants[0].id) + "/revoke");
+  ASSERT_EQ(revoked.status, 303);
+  EXPECT_TRUE(server_->app().roles().grants_of(staff_a_)->empty());
+  EXPECT_EQ(audit_count("identity.grant.revoked"), 1);
+  // The role can be edited; a stale version is refused.
+  auto stale =
+      post(sec, "/security/roles/" + std::to_string(role),
+           {{"name", "改"}, {"permissions", "identity.directory.read"}, {"version", "99"}});
+  EXPECT_EQ(stale.status, 409);
+}
+
+TEST_F(AdminTest, ClearanceUnlockSecondFactorResetAndPolicy) {
+  std::string sec = session("secadmin");
+  auto& app = server_->app();
+  std::string base = "/security/accounts/" + std::to_string(staff_a_);
+  auto acc = *app.accounts().get(staff_a_);
+  auto bad = post(sec, base + "/clearance", {{"clearance", "top_secret"}, {"version", "1"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(contains(bad.body, "涉密等级"));
+  auto set = post(sec, base + "/clearance",
+                  {{"clearance", "secret"}, {"version", std::to_string(acc->version)}});
+  ASSERT_EQ(set.status, 303) << set.body;
+  EXPECT_EQ((*app.accounts().get(staff_a_))->clearance, identity::Clearance::secret);
+  // Lock the account with wrong passwords, then unlock it.
+  for (int i = 0; i < 5; ++i)
+    (void)app.sign_in().sign_in({.account = "zhang.san", .password = "wrong", .zone = "intranet"});
+  ASSERT_TRUE(*app.sign_in().locked("zhang.san"));
+  auto page = get(sec, base);
+  EXPECT_TRUE(contains(page.body, "已锁定"));
+  ASSERT_EQ(post(sec, base + "/unlock").status, 303);
+  EXPECT_FALSE(*app.sign_in().locked("zhang.san"));
+  EXPECT_EQ(audit_count("identity.unlock"), 1);
+  // A lost authenticator: reset ends the person's sessions.
+  auto pending = app.second_factor().begin_enrolment(staff_a_, {.account = "zhang.san"});
+  ASSERT_TRUE(pending);
+  std::string a = session("zhang.san");
+  ASSERT_EQ(get(a, "/account").status, 200);
+  ASSERT_EQ(post(sec, base + "/second-factor/reset").status, 303);
+  EXPECT_NE(get(a, "/account").status, 200);  // signed out everywhere
+  EXPECT_EQ(audit_count("identity.totp.disabled"), 1);
+  auto none = post(sec, base + "/second-factor/reset");
+  EXPECT_EQ(none.status, 400);  // nothing left to reset: says so
+  // Policy: the rule is named and nothing changes on bad input.
+  auto bad_policy = post(sec, "/security/policy",
+                         {{"second_factor_required", "1"}, {"password_max_age_days", "４００"}});
+  EXPECT_EQ(bad_policy.status, 400);
+  EXPECT_TRUE(contains(bad_policy.body, "密码有效期"));
+  EXPECT_TRUE(contains(bad_policy.body, "value=\"４００\""));
+  EXPECT_EQ(app.security_policy().get().password_max_age_days, 90);
+  auto saved = post(sec, "/security/policy", {{"password_max_age_days", "30"}});
+  ASSERT_EQ(saved.status, 303);
+  EXPECT_FALSE(app.security_policy().get().second_factor_required);
+  EXPECT_EQ(app.security_policy().get().password_max_age_days, 30);
+}
+
+// ---- 审计管理员 -------------------------------------------------------------
+
+TEST_F(AdminTest, AuditAdministratorFiltersAndExportsTheLog) {
+  auto& app = server_->app();
+  (void)app.sign_in().sign_in({.account = "li.si", .password = "wrong", .zone = "intranet"});
+  app.audit_log().record({.account = "=cmd|' /C calc'!A0",
+                          .organ = "-",
+                          .source = "t",
+                          .event = "test.formula",
+                          .object = "+x",
+                          .detail = "say \"hi\", <b>"});
+  std::string aud = session("auditadmin");
+  auto all = get(aud, "/audit");
+  ASSERT_EQ(all.status, 200);
+  EXPECT_TRUE(contains(all.body, "<td>identity.signin</td>"));
+  EXPECT_TRUE(contains(all.body, "&lt;b&gt;"));
+  auto prefix = get(aud, "/audit?event=identity");
+  EXPECT_TRUE(contains(prefix.body, "<td>identity.signin</td>"));
+  EXPECT_TRUE(contains(prefix.body, "<td>identity.account.created</td>"));
+  EXPECT_FALSE(contains(prefix.body, "<td>test.formula</td>"));
+  auto exact = get(aud, "/audit?event=identity.signin");
+  EXPECT_TRUE(contains(exact.body, "<td>identity.signin</td>"));
+  EXPECT_FALSE(contains(exact.body, "<td>identity.account.created</td>"));
+  auto partial = get(aud, "/audit?event=identity.sign");  // a prefix of a word is no match
+  EXPECT_FALSE(contains(partial.body, "<td>identity.signin</td>"));
+  auto by_account = get(aud, "/audit?account=li.si");
+  EXPECT_TRUE(contains(by_account.body, "li.si"));
+  EXPECT_FALSE(contains(by_account.body, "zhang.san"));
+  auto future = get(aud, "/audit?from=2999-01-01");
+  EXPECT_EQ(future.status, 200) << future.body;
+  EXPECT_TRUE(contains(future.body, "没有符合条件的记录")) << future.body;
+  auto bad = get(aud, "/audit?from=2026-13-45");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(contains(bad.body, "开始日期"));
+  EXPECT_TRUE(contains(bad.body, "value=\"2026-13-45\""));
+  // CSV: UTF-8 with BOM, quoted cells, formulas defused; the export is audited.
+  auto csv = get(aud, "/audit/export.csv?event=test.formula");
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_TRUE(csv.header("content-type").starts_with("text/csv"));
+  EXPECT_TRUE(contains(csv.header("content-disposition"), "attachment"));
+  EXPECT_TRUE(csv.body.starts_with("\xEF\xBB\xBF\"id\""));
+  EXPECT_TRUE(contains(csv.body, "\"'=cmd|' /C calc'!A0\""));
+  EXPECT_TRUE(contains(csv.body, "\"'+x\""));
+  EXPECT_TRUE(contains(csv.body, "\"say \"\"hi\"\", <b>\""));
+  EXPECT_FALSE(contains(csv.body, "identity.signin"));
+  EXPECT_EQ(audit_count("audit.log.exported"), 1);
+  // Nobody else reads it: not the other administrators, not staff.
+  for (const char* who : {"sysadmin", "secadmin", "zhang.san"}) {
+    std::string t = session(who);
+    EXPECT_EQ(get(t, "/audit").status, 403) << who;
+    EXPECT_EQ(get(t, "/audit/export.csv").status, 403) << who;
+    EXPECT_EQ(get(t, "/api/v1/identity/audit/records").status, 403) << who;
+  }
+}
+
+// ---- the directory and the API ---------------------------------------------
+
+TEST_F(AdminTest, DirectoryIsReadWithinTheOrganScopeOnly) {
+  auto& app = server_->app();
+  auto role = app.roles().create_role({"通讯录", "", {identity::perm::kDirectoryRead}},
+                                      {.account = "secadmin"});
+  ASSERT_TRUE(app.roles().grant(staff_a_, role->id, organ_a_, false, {.account = "secadmin"}));
+  std::string a = session("zhang.san");
+  auto own = get(a, "/directory");
+  ASSERT_EQ(own.status, 303);
+  EXPECT_EQ(own.header("location"), "/directory/" + std::to_string(organ_a_));
+  auto page = get(a, "/directory/" + std::to_string(organ_a_));
+  EXPECT_EQ(page.status, 200);
+  EXPECT_TRUE(contains(page.body, "张三"));
+  EXPECT_EQ(get(a, "/directory/" + std::to_string(organ_b_)).status, 403);
+  EXPECT_EQ(get(a, "/api/v1/identity/organs/" + std::to_string(organ_b_) + "/staff").status, 403);
+  auto api = get(a, "/api/v1/identity/organs/" + std::to_string(organ_a_) + "/staff");
+  EXPECT_EQ(api.status, 200);
+  EXPECT_TRUE(contains(api.body, "张三"));
+  EXPECT_EQ(get(a, "/directory/x1").status, 404);
+  // B holds no role: no directory at all.
+  EXPECT_EQ(get(session("li.si"), "/directory/" + std::to_string(organ_b_)).status, 403);
+}
+
+TEST_F(AdminTest, ApiNeedsTheCsrfHeaderForChangesAndNamesBadParameters) {
+  std::string sys = session("sysadmin");
+  auto me = get(sys, "/api/v1/identity/me");
+  ASSERT_EQ(me.status, 200) << me.body;
+  auto body = nlohmann::json::parse(me.body);
+  EXPECT_EQ(body["kind"], "system_admin");
+  EXPECT_EQ(body["csrf_token"], kCsrf);
+  auto perms = body["permissions"].get<std::vector<std::string>>();
+  EXPECT_NE(std::find(perms.begin(), perms.end(), "identity.account.manage"), perms.end());
+  auto list = get(sys, "/api/v1/identity/accounts?kind=staff&sort=display_name&limit=1");
+  ASSERT_EQ(list.status, 200);
+  auto page = nlohmann::json::parse(list.body);
+  EXPECT_EQ(page["total"], 2);
+  EXPECT_EQ(page["accounts"].size(), 1u);
+  auto bad = get(sys, "/api/v1/identity/accounts?limit=5000");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(nlohmann::json::parse(bad.body)["error"]["field"], "limit");
+  EXPECT_EQ(get(sys, "/api/v1/identity/accounts?sort=password_hash").status, 400);
+  EXPECT_EQ(get(sys, "/api/v1/identity/roles").status, 403);  // the security administrator's
+  // Ending a session over the API: the header is required.
+  std::string other = session("sysadmin");
+  auto sessions = nlohmann::json::parse(get(sys, "/api/v1/identity/sessions").body);
+  long long other_id = 0;
+  for (const auto& x : sessions["sessions"])
+    if (!x["current"].get<bool>()) other_id = x["id"];
+  ASSERT_NE(other_id, 0);
+  std::string target = "/api/v1/identity/sessions/" + std::to_string(other_id) + "/end";
+  auto refused = server_->request(Zone::intranet, "POST", target, "", cookies(sys));
+  EXPECT_EQ(refused.status, 403);
+  auto headers = cookies(sys);
+  headers["X-CSRF-Token"] = kCsrf;
+  auto ended = server_->request(Zone::intranet, "POST", target, "", headers);
+  EXPECT_EQ(ended.status, 200) << ended.body;
+  EXPECT_EQ(get(other, "/api/v1/identity/me").status, 401);
+  EXPECT_EQ(get("", "/api/v1/identity/me").status, 401);
+}
+
+TEST(AuditQuery, DatesAreChinaDaysAsUtcBounds) {
+  http::FormData q;
+  q.add("from", "2026-11-28");
+  q.add("to", "2026-11-28");
+  auto a = identity::audit_query(q);
+  EXPECT_FALSE(a.error);
+  EXPECT_EQ(a.filter.from, "2026-11-27T16:00:00.000Z");
+  EXPECT_EQ(a.filter.to, "2026-11-28T15:59:59.999Z");
+  http::FormData edge;
+  edge.add("from", "2999-01-01");  // beyond what nanosecond clocks hold
+  edge.add("to", "2000-03-01");
+  a = identity::audit_query(edge);
+  EXPECT_EQ(a.filter.from, "2998-12-31T16:00:00.000Z");
+  EXPECT_EQ(a.filter.to, "2000-03-01T15:59:59.999Z");
+  for (const char* bad : {"2026-02-30", "2026-1-1", "26-01-01", "2026-01-01x", "１２３", "<script>",
+                          "2026-01-01' OR 1=1"}) {
+    http::FormData q2;
+    q2.add("to", bad);
+    auto r = identity::audit_query(q2);
+    ASSERT_TRUE(r.error) << bad;
+    EXPECT_EQ(r.error->field, "to");
+    EXPECT_TRUE(r.filter.to.empty());
+  }
+}
+
+TEST_F(AdminTest, ASessionOfTheWrongZoneForTheAccountKindIsNotHonoured) {
+  auto& app = server_->app();
+  // Sign-in never makes such a session; one written behind its back (or by a
+  // future bug) still opens nothing.
+  std::string token = *app.database().transaction([&](soci::session& s) -> Result<std::string> {
+    return app.sessions().start(s, id_of("sysadmin"), "internet", "127.0.0.1", "test");
+  });
+  auto me =
+      server_->get(Zone::internet, "/api/v1/identity/me", {{"Cookie", "yw_session=" + token}});
+  EXPECT_EQ(me.status, 401);
+  EXPECT_FALSE(app.authorizer().principal(token, Zone::internet));
+}
