@@ -1,6 +1,7 @@
 // Shared helpers for the browser tests: the server URLs that scripts/test.sh
 // exports, one headless Debian chromium per test file, an axe-core check, the
-// one-time passwords init and demo printed, and an authenticator's codes.
+// one-time passwords init and demo printed, an authenticator's codes, and the
+// steps every test repeats (submit a form, sign in, the first sign-in's steps).
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -151,4 +152,53 @@ export function totpCode(secretBase32, step = totpStep()) {
   const offset = mac[mac.length - 1] & 0x0f;
   const binary = mac.readUInt32BE(offset) & 0x7fffffff;
   return String(binary % 1_000_000).padStart(6, '0');
+}
+
+// A name no earlier run of the suite against the same server has taken.
+export function uniqueSuffix() {
+  return `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+}
+
+// Clicks a submit button and waits for the page the POST leads to.
+export async function submit(page, button) {
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.getByRole('button', { name: button, exact: true }).click(),
+  ]);
+}
+
+export function pathOf(page) {
+  return new URL(page.url()).pathname;
+}
+
+export async function heading(page) {
+  return (await page.locator('h1').textContent()).replace(/\s+/g, ' ').trim();
+}
+
+// Signs in at /signin of a zone; returns with the page the sign-in led to.
+export async function signIn(page, base, account, password) {
+  await open(page, `${base}/signin`);
+  await page.getByLabel('Account', { exact: true }).fill(account);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await submit(page, 'Sign in');
+}
+
+// Sets up the authenticator and changes the one-time password of an intranet
+// account that has just signed in for the first time; returns the new password.
+export async function firstSignInSteps(page, current) {
+  assert.equal(pathOf(page), '/account/second-factor', 'the first sign-in leads to setting up an authenticator');
+  const secret = (await page.locator('#totp-secret').textContent()).trim();
+  await page.getByLabel('6-digit code', { exact: true }).fill(totpCode(secret, totpStep()));
+  await submit(page, 'Finish setting up');
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.getByRole('link', { name: 'I have saved them, continue' }).click(),
+  ]);
+  const next = `Ledger-${uniqueSuffix()}-31`;
+  await page.getByLabel('Current password', { exact: true }).fill(current);
+  await page.getByLabel('New password', { exact: true }).fill(next);
+  await page.getByLabel('New password again', { exact: true }).fill(next);
+  await submit(page, 'Change password');
+  assert.equal(pathOf(page), '/', 'the workbench opens once the password is changed');
+  return next;
 }

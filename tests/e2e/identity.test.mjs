@@ -14,6 +14,12 @@ import {
   oneTimePasswords,
   totpCode,
   totpStep,
+  uniqueSuffix,
+  submit,
+  pathOf,
+  heading,
+  signIn,
+  firstSignInSteps,
 } from './browser.mjs';
 
 let browser;
@@ -56,35 +62,6 @@ function citizenNumber() {
   const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   const sum = [...first17].reduce((s, d, i) => s + Number(d) * weights[i], 0);
   return first17 + '10X98765432'[sum % 11];
-}
-
-// A name no earlier run of the suite against the same server has taken.
-function uniqueSuffix() {
-  return `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
-}
-
-// Clicks a submit button and waits for the page the POST leads to.
-async function submit(page, button) {
-  await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    page.getByRole('button', { name: button, exact: true }).click(),
-  ]);
-}
-
-function pathOf(page) {
-  return new URL(page.url()).pathname;
-}
-
-async function heading(page) {
-  return (await page.locator('h1').textContent()).replace(/\s+/g, ' ').trim();
-}
-
-// Signs in at /signin of a zone; returns with the page the sign-in led to.
-async function signIn(page, base, account, password) {
-  await open(page, `${base}/signin`);
-  await page.getByLabel('Account', { exact: true }).fill(account);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await submit(page, 'Sign in');
 }
 
 // Signs out with the button on /account; returns on the sign-in page.
@@ -202,26 +179,6 @@ test('a civil servant signs in with the one-time password, sets up an authentica
     assert.match(main, /示范市人民政府办公室/, 'the account page names the organ');
     made.staff = { name: staff.name, displayName: staff.displayName };
   }));
-
-// Sets up the authenticator and changes the one-time password of an intranet
-// account that has just signed in for the first time; returns the new password.
-async function firstSignInSteps(page, current) {
-  assert.equal(pathOf(page), '/account/second-factor', 'the first sign-in leads to setting up an authenticator');
-  const secret = (await page.locator('#totp-secret').textContent()).trim();
-  await page.getByLabel('6-digit code', { exact: true }).fill(totpCode(secret, totpStep()));
-  await submit(page, 'Finish setting up');
-  await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    page.getByRole('link', { name: 'I have saved them, continue' }).click(),
-  ]);
-  const next = `Ledger-${uniqueSuffix()}-31`;
-  await page.getByLabel('Current password', { exact: true }).fill(current);
-  await page.getByLabel('New password', { exact: true }).fill(next);
-  await page.getByLabel('New password again', { exact: true }).fill(next);
-  await submit(page, 'Change password');
-  assert.equal(pathOf(page), '/', 'the workbench opens once the password is changed');
-  return next;
-}
 
 test('the audit administrator finds the citizen\'s and the civil servant\'s sign-ins in the audit log', () =>
   withPage(async (page) => {
