@@ -57,6 +57,9 @@ http::Response audit_page(Services& s, const http::Request& req) {
                     {"organ", organ_name(names, r.event.organ)},
                     {"source", r.event.source},
                     {"event", r.event.event},
+                    {"event_label", s.pages.catalogue().has(req.lang, "event." + r.event.event)
+                                        ? s.pages.text(req, "event." + r.event.event)
+                                        : ""},
                     {"object", r.event.object},
                     {"success", r.event.success},
                     {"request_id", r.event.request_id},

@@ -213,7 +213,7 @@ test('the audit administrator finds the citizen\'s and the civil servant\'s sign
     await page.getByLabel('Event', { exact: true }).fill('identity.signin');
     await submit(page, 'Filter');
     assert.ok((await cells(4)).every((e) => e === 'identity.signin'), 'only sign-in events');
-    const outcomes = (await cells(6)).map((o) => o.trim());
+    const outcomes = (await cells(7)).map((o) => o.trim());
     assert.ok(outcomes.includes('Success'), 'a successful sign-in');
     assert.ok(outcomes.includes('Failure'), 'and the refused one-time password');
 

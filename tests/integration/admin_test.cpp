@@ -425,6 +425,7 @@ TEST_F(AdminTest, AuditAdministratorFiltersAndExportsTheLog) {
   EXPECT_TRUE(contains(prefix.body, "<td>identity.signin</td>"));
   EXPECT_TRUE(contains(prefix.body, "<td>identity.account.created</td>"));
   EXPECT_FALSE(contains(prefix.body, "<td>test.formula</td>"));
+  EXPECT_TRUE(contains(prefix.body, "<td>登录</td>"));  // what the code means
   auto exact = get(aud, "/audit?event=identity.signin");
   EXPECT_TRUE(contains(exact.body, "<td>identity.signin</td>"));
   EXPECT_FALSE(contains(exact.body, "<td>identity.account.created</td>"));
