@@ -177,12 +177,10 @@ void register_account_routes(http::Router& router, Services& s, http::Zone zone)
                 auto id = id_param(req);
                 if (!id) return s.pages.error(req, 404, "http.not_found");
                 // Only one's own sessions: end() matches the account too.
-                auto ended = s.sessions.end(req.principal->account_id, *id);
-                if (!ended || !*ended) return s.pages.error(req, 404, "http.not_found");
                 audit::AuditEvent e = who(req);
                 e.event = "identity.session.ended";
-                e.object = "session:" + std::to_string(*id);
-                s.audit.record(e);
+                auto ended = s.sessions.end(req.principal->account_id, *id, e);
+                if (!ended || !*ended) return s.pages.error(req, 404, "http.not_found");
                 if (*id == req.principal->session_id) {
                   return redirect_with_session(req, "/signin", "");
                 }
@@ -193,14 +191,12 @@ void register_account_routes(http::Router& router, Services& s, http::Zone zone)
               .zone = zone,
               .permission = std::string(http::kSignedIn),
               .handler = [&s](http::Request& req) {
-                auto n =
-                    s.sessions.end_others(req.principal->account_id, req.principal->session_id);
-                if (!n) return s.pages.error(req, 500, "http.internal_error");
                 audit::AuditEvent e = who(req);
                 e.event = "identity.session.ended_others";
                 e.object = "account:" + req.principal->name;
-                e.detail = std::to_string(*n) + " sessions";
-                s.audit.record(e);
+                auto n =
+                    s.sessions.end_others(req.principal->account_id, req.principal->session_id, e);
+                if (!n) return s.pages.error(req, 500, "http.internal_error");
                 return http::Response::redirect("/account/sessions?ended=1", 303);
               }});
   router.add({.method = "GET",

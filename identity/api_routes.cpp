@@ -121,13 +121,11 @@ void register_identity_api(http::Router& router, Services& s) {
                     [&s](http::Request& req) {
                       auto id = id_param(req);
                       if (!id) return failed(s, req, 404, Error("http.not_found"));
-                      auto ended = s.sessions.end(req.principal->account_id, *id);
-                      if (!ended) return internal(s, req);
-                      if (!*ended) return failed(s, req, 404, Error("http.not_found"));
                       audit::AuditEvent e = who(req);
                       e.event = "identity.session.ended";
-                      e.object = "session:" + std::to_string(*id);
-                      s.audit.record(e);
+                      auto ended = s.sessions.end(req.principal->account_id, *id, e);
+                      if (!ended) return internal(s, req);
+                      if (!*ended) return failed(s, req, 404, Error("http.not_found"));
                       return ok({{"ended", *id}});
                     },
                 .summary = "Ends one of the signed-in account's sessions"});

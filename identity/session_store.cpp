@@ -147,7 +147,7 @@ Result<std::string> SessionStore::rotate(long long account_id, const std::string
   });
 }
 
-Result<bool> SessionStore::end(long long account_id, long long session_id) {
+Result<bool> SessionStore::end(long long account_id, long long session_id, audit::AuditEvent who) {
   return db::guarded([&]() -> Result<bool> {
     return db_.transaction([&](soci::session& s) -> Result<bool> {
       std::string now = db::utc_now();
@@ -157,12 +157,15 @@ Result<bool> SessionStore::end(long long account_id, long long session_id) {
            soci::use(now), soci::use(session_id), soci::use(account_id));
       st.execute(true);
       ended();
-      return st.get_affected_rows() == 1;
+      if (st.get_affected_rows() != 1) return false;
+      if (who.object.empty()) who.object = "session:" + std::to_string(session_id);
+      audit::AuditLog::record(s, who);
+      return true;
     });
   });
 }
 
-Result<int> SessionStore::end_others(long long account_id, long long keep) {
+Result<int> SessionStore::end_others(long long account_id, long long keep, audit::AuditEvent who) {
   return db::guarded([&]() -> Result<int> {
     return db_.transaction([&](soci::session& s) -> Result<int> {
       std::string now = db::utc_now();
@@ -171,7 +174,10 @@ Result<int> SessionStore::end_others(long long account_id, long long keep) {
                             soci::use(now), soci::use(account_id), soci::use(keep));
       st.execute(true);
       ended();
-      return static_cast<int>(st.get_affected_rows());
+      int n = static_cast<int>(st.get_affected_rows());
+      who.detail = std::to_string(n) + " sessions";
+      audit::AuditLog::record(s, who);
+      return n;
     });
   });
 }

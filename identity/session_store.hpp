@@ -69,10 +69,13 @@ class SessionStore {
   // privilege or account change).
   void end_all(soci::session& s, long long account_id);
 
-  // Ends one session of an account (sign-out, or "sign out this one").
-  Result<bool> end(long long account_id, long long session_id);
-  // Ends every session of an account but `keep` (0: all).
-  Result<int> end_others(long long account_id, long long keep);
+  // Ends one session of an account (sign-out, or "sign out this one") and,
+  // when it was live, writes `who` (its event set by the caller; the object
+  // defaults to the session) to the audit log in the same transaction.
+  Result<bool> end(long long account_id, long long session_id, audit::AuditEvent who);
+  // Ends every session of an account but `keep` (0: all), audited the same
+  // way with the number ended as detail.
+  Result<int> end_others(long long account_id, long long keep, audit::AuditEvent who);
   // The account's live sessions, newest first.
   Result<std::vector<Session>> list(long long account_id);
 

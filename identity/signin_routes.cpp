@@ -123,7 +123,10 @@ void register_signin_routes(http::Router& router, Services& s, http::Zone zone) 
            auto locked =
                s.sign_in.second_factor_failed(req.principal->name, req.remote_addr, req.request_id);
            if (!locked || *locked) {
-             (void)s.sessions.end(req.principal->account_id, req.principal->session_id);
+             audit::AuditEvent e = who(req);
+             e.event = "identity.session.ended";
+             e.detail = "lockout";
+             (void)s.sessions.end(req.principal->account_id, req.principal->session_id, e);
              return redirect_with_session(req, "/signin", "");
            }
            Error shown = ok.error();
@@ -141,11 +144,10 @@ void register_signin_routes(http::Router& router, Services& s, http::Zone zone) 
               .permission = std::string(http::kPublic),
               .handler = [&s](http::Request& req) {
                 if (req.principal) {
-                  (void)s.sessions.end(req.principal->account_id, req.principal->session_id);
                   audit::AuditEvent e = who(req);
                   e.event = "identity.signout";
                   e.object = "account:" + req.principal->name;
-                  (void)s.audit.record(e);
+                  (void)s.sessions.end(req.principal->account_id, req.principal->session_id, e);
                 }
                 return redirect_with_session(req, "/signin", "");
               }});

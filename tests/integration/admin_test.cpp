@@ -518,6 +518,10 @@ TEST_F(AdminTest, ApiNeedsTheCsrfHeaderForChangesAndNamesBadParameters) {
   headers["X-CSRF-Token"] = kCsrf;
   auto ended = server_->request(Zone::intranet, "POST", target, "", headers);
   EXPECT_EQ(ended.status, 200) << ended.body;
+  EXPECT_EQ(audit_count("identity.session.ended"), 1);  // written with the change
+  auto again = server_->request(Zone::intranet, "POST", target, "", headers);
+  EXPECT_EQ(again.status, 404);  // ended already: nothing more to end, nothing recorded
+  EXPECT_EQ(audit_count("identity.session.ended"), 1);
   EXPECT_EQ(get(other, "/api/v1/identity/me").status, 401);
   EXPECT_EQ(get("", "/api/v1/identity/me").status, 401);
 }
