@@ -1,9 +1,11 @@
 #include "identity/second_factor_store.hpp"
 
+#include <chrono>
 #include <optional>
 #include <stdexcept>
 #include <variant>
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -157,6 +159,19 @@ Result<PendingEnrolment> SecondFactorStore::begin_enrolment(long long account_id
     return db_.transaction([&](soci::session& s) -> Result<PendingEnrolment> {
       auto name = account_name(s, account_id);
       if (!name) return fail("identity.account.not_found");
+      // A page shown again (reloaded, or opened in a second tab) keeps the
+      // secret a person may have scanned already, for ten minutes.
+      std::string pending, since;
+      soci::indicator pending_ind = soci::i_null;
+      s << "SELECT pending_secret, updated_at FROM identity_totp WHERE account_id = :a",
+          soci::use(account_id), soci::into(pending, pending_ind), soci::into(since);
+      auto ten_minutes_ago =
+          fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
+                      std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now() -
+                                                               std::chrono::minutes(10)));
+      if (s.got_data() && pending_ind == soci::i_ok && since > ten_minutes_ago)
+        if (auto bytes = base32_decode(pending))
+          return PendingEnrolment{pending, otpauth_uri(issuer_, *name, *bytes)};
       std::string now = db::utc_now();
       s << "INSERT INTO identity_totp (account_id, pending_secret, version, updated_at) "
            "VALUES (:a, :p, 1, :t) ON CONFLICT (account_id) DO UPDATE SET "

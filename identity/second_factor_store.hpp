@@ -52,8 +52,9 @@ class SecondFactorStore {
   // Migration identity 7: identity_totp and identity_recovery_codes.
   static std::vector<db::Migration> migrations();
 
-  // Stores a new pending secret for the account (replacing an earlier pending
-  // one) and returns it. Fails with "identity.account.not_found".
+  // Stores a new pending secret for the account and returns it; a pending
+  // secret stored in the last ten minutes is returned again instead (the
+  // enrolment page reloaded). Fails with "identity.account.not_found".
   Result<PendingEnrolment> begin_enrolment(long long account_id, audit::AuditEvent who);
 
   // Activates the pending secret when `code` is right for it at `now`, and

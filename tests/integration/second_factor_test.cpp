@@ -269,3 +269,26 @@ TEST(SecondFactor, NewEnrolmentKeepsTheOldSecretUntilConfirmed) {
   EXPECT_EQ(key_of(store.begin_enrolment(999999, user()).error()), "identity.account.not_found");
   EXPECT_FALSE(store.enrolled(999999).value());
 }
+
+TEST(SecondFactor, TheEnrolmentPageShownAgainKeepsThePendingSecret) {
+  TestServer s;
+  REQUIRE_SERVER(s);
+  ensure_tables(s.app().database());
+  identity::SecondFactorStore store(s.app().database());
+  long long id = sysadmin(s);
+  auto first = store.begin_enrolment(id, user());
+  auto again = store.begin_enrolment(id, user());
+  ASSERT_TRUE(first && again);
+  EXPECT_EQ(again->secret, first->secret);  // what was scanned still works
+  EXPECT_EQ(again->uri, first->uri);
+  auto started = s.app().audit_log().find({.event = "identity.totp.enrolment_started"});
+  EXPECT_EQ(started->size(), 1u);
+  // A pending secret older than ten minutes is replaced.
+  s.app().database().transaction([&](soci::session& x) {
+    x << "UPDATE identity_totp SET updated_at = '2020-01-01T00:00:00Z' WHERE account_id = :a",
+        soci::use(id);
+  });
+  auto later = store.begin_enrolment(id, user());
+  ASSERT_TRUE(later);
+  EXPECT_NE(later->secret, first->secret);
+}
