@@ -102,6 +102,18 @@ Result<long long> PasswordResetStore::request(soci::session& s, long long accoun
   auto address = mail::check_email(email, "email");
   if (!address) return std::unexpected(address.error());
   std::string now = db::utc_now();
+  who.event = "identity.password_reset.requested";
+  who.object = "account:" + std::to_string(account_id);
+  std::string hour_ago = utc_after(-std::chrono::hours(1));
+  long long recent = 0;
+  s << "SELECT COUNT(*) FROM identity_password_resets WHERE account_id = :a AND created_at > :t",
+      soci::use(account_id), soci::use(hour_ago), soci::into(recent);
+  if (recent >= policy_.max_per_hour) {
+    who.success = false;
+    who.detail = "limit: " + std::to_string(policy_.max_per_hour) + " an hour";
+    audit::AuditLog::record(s, who);
+    return 0;
+  }
   std::string expires = utc_after(policy_.lifetime);
   // Earlier tokens expire now: only the newest link works.
   s << "UPDATE identity_password_resets SET expires_at = :t WHERE account_id = :a AND "
@@ -120,8 +132,6 @@ Result<long long> PasswordResetStore::request(soci::session& s, long long accoun
   auto queued = outbox_.enqueue(s, message);
   if (!queued) return std::unexpected(queued.error());
 
-  who.event = "identity.password_reset.requested";
-  who.object = "account:" + std::to_string(account_id);
   who.success = true;
   who.detail = "mail:" + std::to_string(*queued);
   audit::AuditLog::record(s, who);

@@ -33,6 +33,9 @@ namespace yiwang::identity {
 
 struct PasswordResetPolicy {
   std::chrono::minutes lifetime{30};
+  // Mails one account may be sent in an hour, so the form cannot be used to
+  // flood somebody's mailbox.
+  int max_per_hour = 3;
 };
 
 class PasswordResetStore {
@@ -49,8 +52,10 @@ class PasswordResetStore {
   // Inside the caller's transaction: voids the account's unused tokens, makes
   // a new one, queues the mail to `email` in `lang` with the link
   // reset_url_prefix + token, and audits "identity.password_reset.requested".
-  // Returns the outbox row id (poke the MailSender after commit). Fails with
-  // check_email()'s error on a bad address; database errors throw.
+  // Returns the outbox row id (poke the MailSender after commit), or 0 when
+  // the account had max_per_hour requests in the last hour already (nothing
+  // is sent; the refusal is audited). Fails with check_email()'s error on a
+  // bad address; database errors throw.
   Result<long long> request(soci::session& s, long long account_id, const std::string& email,
                             const std::string& reset_url_prefix, std::string_view lang,
                             audit::AuditEvent who);

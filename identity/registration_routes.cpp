@@ -123,7 +123,7 @@ void register_registration_routes(http::Router& router, Services& s) {
            auto queued =
                s.resets.request((*account)->id, *email,
                                 s.public_base_url + "/password/reset?token=", req.lang, who(req));
-           if (queued && s.mail_written) s.mail_written();
+           if (queued && *queued && s.mail_written) s.mail_written();
          }
          return forgot_page(s, req, *email, true, "", 200);
        }});

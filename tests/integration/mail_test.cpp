@@ -420,3 +420,30 @@ TEST(PasswordReset, BadAddressOrRolledBackRequestLeavesNothing) {
   EXPECT_EQ(tokens, 0);
   EXPECT_EQ(mails, 0);
 }
+
+TEST(PasswordReset, AnAccountGetsAtMostThreeMailsAnHour) {
+  TestServer s;
+  REQUIRE_SERVER(s);
+  auto& d = s.app().database();
+  apply_migrations(d);
+  long long account = first_account(s);
+  mail::Outbox outbox(d);
+  identity::PasswordResetStore resets(d, outbox, s.app().catalogue());
+  for (int i = 0; i < 3; ++i) {
+    auto sent = resets.request(account, "a@example.cn", kPrefix, "en", visitor());
+    ASSERT_TRUE(sent);
+    EXPECT_GT(*sent, 0);
+  }
+  auto held = resets.request(account, "a@example.cn", kPrefix, "en", visitor());
+  ASSERT_TRUE(held);
+  EXPECT_EQ(*held, 0);  // nothing queued
+  auto records = s.app().audit_log().find({.event = "identity.password_reset.requested"});
+  ASSERT_EQ(records->size(), 4u);
+  EXPECT_FALSE(records->front().event.success);  // newest first: the refusal
+  EXPECT_NE(records->front().event.detail.find("limit"), std::string::npos);
+  // An hour later the account may ask again (time moved by editing the rows).
+  *d.acquire() << "UPDATE identity_password_resets SET created_at = '2000-01-01T00:00:00Z'";
+  auto later = resets.request(account, "a@example.cn", kPrefix, "en", visitor());
+  ASSERT_TRUE(later);
+  EXPECT_GT(*later, 0);
+}
