@@ -105,8 +105,9 @@ Result<void> RoleStore::check_input(const RoleInput& input) const {
       return fail("identity.role.unknown_permission", "permissions",
                   {{"permission", p.substr(0, 80)}});
     if (auto admin = catalogue_.administrator_of(p))
-      return fail("identity.role.administrator_permission", "permissions",
-                  {{"permission", p}, {"administrator", std::string(account_kind_name(*admin))}});
+      return fail(
+          "identity.role.administrator_permission." + std::string(account_kind_name(*admin)),
+          "permissions", {{"permission", p}});
     if (!catalogue_.grantable(p))
       return fail("identity.role.not_grantable", "permissions", {{"permission", p}});
   }

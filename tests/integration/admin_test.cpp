@@ -314,6 +314,7 @@ TEST_F(AdminTest, SecurityAdministratorComposesRolesAndGrantsThemWithinScopes) {
       post(sec, "/security/roles", {{"name", "<b>万能</b>"}, {"permissions", "audit.log.read"}});
   EXPECT_EQ(bad.status, 400);
   EXPECT_TRUE(contains(bad.body, "&lt;b&gt;万能&lt;/b&gt;"));
+  EXPECT_TRUE(contains(bad.body, "专属于审计管理员"));  // says whose it is, by name
   auto none = post(sec, "/security/roles", {{"name", "空角色"}});
   EXPECT_EQ(none.status, 400);
   EXPECT_TRUE(contains(none.body, "权限"));

@@ -79,7 +79,7 @@ TEST_F(RolesTest, RolesRefuseAdministratorsPermissionsAndSayWhy) {
   auto bad = roles.create_role(
       {"万能角色", "", {identity::perm::kDirectoryRead, identity::perm::kAuditRead}}, secadmin());
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().key, "identity.role.administrator_permission");
+  EXPECT_EQ(bad.error().key, "identity.role.administrator_permission.audit_admin");
   EXPECT_EQ(bad.error().params["permission"], identity::perm::kAuditRead);
   EXPECT_EQ(bad.error().field, "permissions");
   auto unknown = roles.create_role({"角色", "", {"no.such.permission"}}, secadmin());
