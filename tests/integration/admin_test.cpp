@@ -206,10 +206,10 @@ TEST_F(AdminTest, AccountsListSearchesSortsAndPages) {
     staff("user" + std::to_string(100 + i), "王" + std::to_string(i), organ_a_);
   auto first = get(sys, "/admin/accounts?kind=staff");
   ASSERT_EQ(first.status, 200);
-  EXPECT_TRUE(contains(first.body, "1–20 / 25"));  // zhang.san, li.si and 23 more
+  EXPECT_TRUE(contains(first.body, "第 1–20 条，共 25 条"));  // zhang.san, li.si and 23 more
   EXPECT_TRUE(contains(first.body, "rel=\"next\""));
   auto second = get(sys, "/admin/accounts?kind=staff&page=2");
-  EXPECT_TRUE(contains(second.body, "21–25 / 25"));
+  EXPECT_TRUE(contains(second.body, "第 21–25 条，共 25 条"));
   EXPECT_TRUE(contains(second.body, "rel=\"prev\""));
   // Sorting by name, descending: zhang.san first.
   auto desc = get(sys, "/admin/accounts?kind=staff&sort=name&dir=desc");
