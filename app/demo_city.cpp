@@ -50,6 +50,7 @@ struct DemoPerson {
   const char* display_name;
   int organ;  // DemoOrgan::number
   const char* department;
+  const char* position;
   const char* phone;
   int scope = 0;  // DemoOrgan::number of the grant, 0 for the own organ
   bool sub_organs = false;
@@ -57,19 +58,19 @@ struct DemoPerson {
 
 const DemoPerson kPeople[] = {
     // 市政府办公室: 张伟 reads the directory of the whole city government.
-    {"zhangwei.bgs", "张伟", 2, "秘书科", "13905910201", 1, true},
-    {"liuyang.bgs", "刘洋", 2, "综合科", "13905910202"},
-    {"chenjing.bgs", "陈静", 2, "秘书科", "13905910203"},
-    {"wangfang.fgw", "王芳", 3, "办公室", "13905910301"},
-    {"lijun.fgw", "李军", 3, "综合规划科", "13905910302"},
-    {"zhaomin.scjg", "赵敏", 4, "登记注册科", "13905910401"},
-    {"sunhao.scjg", "孙浩", 4, "办公室", "13905910402"},
-    {"zhouting.scjg", "周婷", 4, "登记注册科", "13905910403"},
-    {"xuming.sjj", "徐明", 9, "数据资源科", "13905910901"},
-    {"hejing.sjj", "何静", 9, "办公室", "13905910902"},
-    {"wuqiang.dcq", "吴强", 10, "办公室", "13905911001"},
-    {"huangli.dcq", "黄丽", 10, "综合科", "13905911002"},
-    {"zhenglei.dcq", "郑磊", 10, "办公室", "13905911003"},
+    {"zhangwei.bgs", "张伟", 2, "秘书科", "副主任", "13905910201", 1, true},
+    {"liuyang.bgs", "刘洋", 2, "综合科", "科员", "13905910202"},
+    {"chenjing.bgs", "陈静", 2, "秘书科", "科长", "13905910203"},
+    {"wangfang.fgw", "王芳", 3, "办公室", "主任", "13905910301"},
+    {"lijun.fgw", "李军", 3, "综合规划科", "科长", "13905910302"},
+    {"zhaomin.scjg", "赵敏", 4, "登记注册科", "科长", "13905910401"},
+    {"sunhao.scjg", "孙浩", 4, "办公室", "科员", "13905910402"},
+    {"zhouting.scjg", "周婷", 4, "登记注册科", "科员", "13905910403"},
+    {"xuming.sjj", "徐明", 9, "数据资源科", "科长", "13905910901"},
+    {"hejing.sjj", "何静", 9, "办公室", "科员", "13905910902"},
+    {"wuqiang.dcq", "吴强", 10, "办公室", "主任", "13905911001"},
+    {"huangli.dcq", "黄丽", 10, "综合科", "科员", "13905911002"},
+    {"zhenglei.dcq", "郑磊", 10, "办公室", "科员", "13905911003"},
 };
 
 // The demo organ numbered n, which load_demo_organs has created.
@@ -113,6 +114,19 @@ Result<std::optional<long long>> demo_department(identity::OrganStore& organs, l
   }
   ++created;
   return std::optional<long long>(d->id);
+}
+// The id of a position of an organ, created when missing.
+Result<long long> demo_position(identity::OrganStore& organs, long long organ_id,
+                                const std::string& name, const audit::AuditEvent& who,
+                                int& created) {
+  auto existing = organs.positions(organ_id);
+  if (!existing) return std::unexpected(existing.error());
+  for (const auto& p : *existing)
+    if (p.name == name) return p.id;
+  auto p = organs.add_position(organ_id, name, who);
+  if (!p) return std::unexpected(p.error());
+  ++created;
+  return p->id;
 }
 }  // namespace
 
@@ -163,6 +177,8 @@ Result<DemoStaff> load_demo_staff(identity::OrganStore& organs, identity::Accoun
     auto department =
         demo_department(organs, organ->id, p.department, who, out.departments_created);
     if (!department) return std::unexpected(department.error());
+    auto position = demo_position(organs, organ->id, p.position, who, out.positions_created);
+    if (!position) return std::unexpected(position.error());
     auto made = accounts.create_staff({.name = p.name,
                                        .display_name = p.display_name,
                                        .organ_id = organ->id,
@@ -179,6 +195,8 @@ Result<DemoStaff> load_demo_staff(identity::OrganStore& organs, identity::Accoun
     }
     auto granted = roles.grant(made->account.id, *role, scope, p.sub_organs, who);
     if (!granted) return std::unexpected(granted.error());
+    if (auto held = accounts.set_positions(made->account.id, {*position}, who); !held)
+      return std::unexpected(held.error());
     out.accounts.push_back({std::move(*made), organ->name});
   }
   return out;

@@ -31,12 +31,14 @@ struct DemoStaffAccount {
 struct DemoStaff {
   int roles_created = 0;
   int departments_created = 0;
+  int positions_created = 0;
   std::vector<DemoStaffAccount> accounts;  // created in this run, in list order
 };
 
 // Creates what is missing of the demo staff: the role kDemoStaffRole (when no
-// role has that name), departments (秘书科, 综合科 …) of the organs, and two or
-// three civil servants in several organs, each granted the role for their own
+// role has that name), departments (秘书科, 综合科 …) and positions (科长, 科员 …)
+// of the organs, and two or three civil servants in several organs, each with
+// a department and a position, granted the role for their own
 // organ (one in 市政府办公室 for the whole city). An existing account name is
 // skipped, grants and all. Needs load_demo_organs first.
 Result<DemoStaff> load_demo_staff(identity::OrganStore& organs, identity::AccountStore& accounts,

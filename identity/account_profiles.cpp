@@ -472,4 +472,49 @@ Result<std::vector<Account>> AccountStore::principals_of_agent(long long citizen
                 citizen_id);
 }
 
+Result<void> AccountStore::set_positions(long long id, const std::vector<long long>& positions,
+                                         audit::AuditEvent who) {
+  return db::guarded([&]() -> Result<void> {
+    return db_.transaction([&](soci::session& s) -> Result<void> {
+      auto a = load(s, id);
+      if (!a) return fail("identity.account.not_found", "account");
+      if (a->kind != AccountKind::staff || !a->organ_id)
+        return fail("identity.position.staff_only", "positions");
+      std::vector<long long> chosen = positions;
+      std::sort(chosen.begin(), chosen.end());
+      chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
+      std::string names;
+      for (long long p : chosen) {
+        std::string name;
+        soci::indicator ind = soci::i_null;
+        s << "SELECT name FROM identity_positions WHERE id = :p AND organ_id = :o", soci::use(p),
+            soci::use(*a->organ_id), soci::into(name, ind);
+        if (!s.got_data() || ind != soci::i_ok)
+          return fail("identity.position.other_organ", "positions");
+        names += (names.empty() ? "" : "、") + name;
+      }
+      s << "DELETE FROM identity_account_positions WHERE account_id = :a", soci::use(id);
+      for (long long p : chosen)
+        s << "INSERT INTO identity_account_positions (account_id, position_id) VALUES (:a, :p)",
+            soci::use(id), soci::use(p);
+      audit::AuditLog::record(s, event(who, "identity.account.positions", *a, names));
+      return {};
+    });
+  });
+}
+
+Result<std::vector<AccountStore::HeldPosition>> AccountStore::positions_of(long long id) {
+  return db::guarded([&]() -> Result<std::vector<HeldPosition>> {
+    std::vector<HeldPosition> out;
+    auto s = db_.acquire();
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT p.id, p.name FROM identity_account_positions ap JOIN "
+                       "identity_positions p ON p.id = ap.position_id WHERE ap.account_id = :a "
+                       "ORDER BY p.id",
+         soci::use(id));
+    for (const auto& r : rows) out.push_back({db::row_int64(r, 0), r.get<std::string>(1)});
+    return out;
+  });
+}
+
 }  // namespace yiwang::identity

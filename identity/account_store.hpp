@@ -126,6 +126,16 @@ class AccountStore {
   Result<Page> list(std::optional<AccountKind> kind, std::optional<long long> organ,
                     const std::string& search, int offset, int limit, Sort sort = Sort::name,
                     bool descending = false);
+  // Replaces a civil servant's positions (职位) with positions of their own
+  // organ ("identity.position.other_organ" otherwise); audited.
+  Result<void> set_positions(long long id, const std::vector<long long>& positions,
+                             audit::AuditEvent who);
+  // An account's positions, in the organ's order.
+  struct HeldPosition {
+    long long id = 0;
+    std::string name;
+  };
+  Result<std::vector<HeldPosition>> positions_of(long long id);
   // Staff of an organ (the directory).
   Result<std::vector<Account>> staff_of(long long organ_id);
   // Finds a citizen account by e-mail address (password reset).

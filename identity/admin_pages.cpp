@@ -141,6 +141,12 @@ bool account_list(Services& s, const http::Request& req, const std::string& base
   return true;
 }
 
+std::string position_names(const std::vector<AccountStore::HeldPosition>& held) {
+  std::string out;
+  for (const auto& h : held) out += (out.empty() ? "" : "、") + h.name;
+  return out;
+}
+
 std::optional<AccountStore::Sort> account_sort(std::string_view name) {
   if (name == "name") return AccountStore::Sort::name;
   if (name == "display_name") return AccountStore::Sort::display_name;

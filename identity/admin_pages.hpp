@@ -50,6 +50,9 @@ struct AuditQuery {
 };
 AuditQuery audit_query(const http::FormData& query);
 
+// Position names joined for display: "科长、党支部书记".
+std::string position_names(const std::vector<AccountStore::HeldPosition>& held);
+
 // A positive decimal integer (an id typed or chosen in a form), else nullopt.
 std::optional<long long> positive_number(std::string_view text);
 

@@ -47,11 +47,15 @@ void register_directory_routes(http::Router& router, Services& s) {
                     std::map<long long, std::string> dept;
                     for (const auto& d : *departments) dept[d.id] = d.name;
                     nlohmann::json rows = nlohmann::json::array();
-                    for (const auto& a : *staff)
+                    for (const auto& a : *staff) {
+                      auto held = s.accounts.positions_of(a.id);
+                      std::string positions = held ? position_names(*held) : "";
                       rows.push_back({{"display_name", a.display_name},
                                       {"department", a.department_id ? dept[*a.department_id] : ""},
+                                      {"positions", positions},
                                       {"email", a.email},
                                       {"phone", a.phone}});
+                    }
                     // Other organs this person may read, for switching.
                     nlohmann::json others = nlohmann::json::array();
                     if (auto tree = organ_tree(s.organs, false))

@@ -398,8 +398,39 @@ Result<std::vector<OrganChange>> OrganStore::history(long long id) {
   });
 }
 
-Result<Department> OrganStore::add_department(long long organ_id, const std::string& name,
-                                              audit::AuditEvent who) {
+namespace detail {
+
+// A department or a position: a named unit of one organ, in its own table.
+struct UnitTable {
+  const char* insert;  // INSERT … VALUES (:o, :n)
+  const char* table;
+  const char* duplicate;
+  const char* event;
+  const char* object;
+  const char* active;  // extra condition of the live ones
+};
+const UnitTable kDepartments{
+    "INSERT INTO identity_departments (organ_id, name, status) VALUES (:o, :n, 'active')",
+    "identity_departments",
+    "identity.department.duplicate",
+    "identity.department.created",
+    "department:",
+    " AND status = 'active'"};
+const UnitTable kPositions{"INSERT INTO identity_positions (organ_id, name) VALUES (:o, :n)",
+                           "identity_positions",
+                           "identity.position.duplicate",
+                           "identity.position.created",
+                           "position:",
+                           ""};
+
+}  // namespace detail
+
+using detail::kDepartments;
+using detail::kPositions;
+using detail::UnitTable;
+
+Result<Department> OrganStore::add_unit(const UnitTable& t, long long organ_id,
+                                        const std::string& name, audit::AuditEvent who) {
   auto n = core::check_text(name, "name", 100);
   if (!n) return std::unexpected(n.error());
   return db::guarded([&]() -> Result<Department> {
@@ -407,16 +438,15 @@ Result<Department> OrganStore::add_department(long long organ_id, const std::str
       auto o = load(s, organ_id);
       if (!o || o->retired) return fail("identity.organ.not_found", "organ_id");
       long long taken = 0;
-      s << "SELECT COUNT(*) FROM identity_departments WHERE organ_id = :o AND name = :n",
+      s << std::string("SELECT COUNT(*) FROM ") + t.table + " WHERE organ_id = :o AND name = :n",
           soci::use(organ_id), soci::use(*n), soci::into(taken);
-      if (taken) return fail("identity.department.duplicate", "name");
-      s << "INSERT INTO identity_departments (organ_id, name, status) VALUES (:o, :n, 'active')",
-          soci::use(organ_id), soci::use(*n);
+      if (taken) return fail(t.duplicate, "name");
+      s << t.insert, soci::use(organ_id), soci::use(*n);
       Department d{0, organ_id, *n};
-      s << "SELECT id FROM identity_departments WHERE organ_id = :o AND name = :n",
+      s << std::string("SELECT id FROM ") + t.table + " WHERE organ_id = :o AND name = :n",
           soci::use(organ_id), soci::use(*n), soci::into(d.id);
-      who.event = "identity.department.created";
-      who.object = "department:" + std::to_string(d.id);
+      who.event = t.event;
+      who.object = t.object + std::to_string(d.id);
       who.detail = o->name + " / " + d.name;
       audit::AuditLog::record(s, who);
       return d;
@@ -424,18 +454,36 @@ Result<Department> OrganStore::add_department(long long organ_id, const std::str
   });
 }
 
-Result<std::vector<Department>> OrganStore::departments(long long organ_id) {
+Result<std::vector<Department>> OrganStore::units(const UnitTable& t, long long organ_id) {
   return db::guarded([&]() -> Result<std::vector<Department>> {
     std::vector<Department> out;
     auto s = db_.acquire();
     soci::rowset<soci::row> rows =
-        (s->prepare << "SELECT id, organ_id, name FROM identity_departments WHERE organ_id = :o "
-                       "AND status = 'active' ORDER BY id",
+        (s->prepare << std::string("SELECT id, organ_id, name FROM ") + t.table +
+                           " WHERE organ_id = :o" + t.active + " ORDER BY id",
          soci::use(organ_id));
     for (const auto& r : rows)
       out.push_back({db::row_int64(r, 0), db::row_int64(r, 1), r.get<std::string>(2)});
     return out;
   });
+}
+
+Result<Department> OrganStore::add_department(long long organ_id, const std::string& name,
+                                              audit::AuditEvent who) {
+  return add_unit(kDepartments, organ_id, name, std::move(who));
+}
+
+Result<std::vector<Department>> OrganStore::departments(long long organ_id) {
+  return units(kDepartments, organ_id);
+}
+
+Result<Position> OrganStore::add_position(long long organ_id, const std::string& name,
+                                          audit::AuditEvent who) {
+  return add_unit(kPositions, organ_id, name, std::move(who));
+}
+
+Result<std::vector<Position>> OrganStore::positions(long long organ_id) {
+  return units(kPositions, organ_id);
 }
 
 }  // namespace yiwang::identity

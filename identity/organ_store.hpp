@@ -62,6 +62,14 @@ struct Department {
   std::string name;
 };
 
+// A position (职位) of an organ, such as 科员 or 副局长; staff hold positions
+// of their own organ.
+using Position = Department;
+
+namespace detail {
+struct UnitTable;
+}
+
 class OrganStore {
  public:
   OrganStore(db::Database& db, const registry::DivisionStore& divisions)
@@ -95,7 +103,14 @@ class OrganStore {
                                     audit::AuditEvent who);
   Result<std::vector<Department>> departments(long long organ_id);
 
+  Result<Position> add_position(long long organ_id, const std::string& name, audit::AuditEvent who);
+  Result<std::vector<Position>> positions(long long organ_id);
+
  private:
+  Result<Department> add_unit(const detail::UnitTable& t, long long organ_id,
+                              const std::string& name, audit::AuditEvent who);
+  Result<std::vector<Department>> units(const detail::UnitTable& t, long long organ_id);
+
   db::Database& db_;
   const registry::DivisionStore& divisions_;
 };

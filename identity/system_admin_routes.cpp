@@ -111,7 +111,14 @@ http::Response organ_page(Services& s, const http::Request& req, long long id,
   for (const auto& d : *departments) depts.push_back({{"id", d.id}, {"name", d.name}});
   model["departments"] = depts;
   model["has_departments"] = !depts.empty();
-  model["department_typed"] = typed && failed == "department" ? typed->value("name") : "";
+  model["department_typed"] = typed && failed == "departments" ? typed->value("name") : "";
+  auto positions = s.organs.positions(id);
+  if (!positions) return s.pages.error(req, 500, "http.internal_error");
+  nlohmann::json posts = nlohmann::json::array();
+  for (const auto& p : *positions) posts.push_back({{"id", p.id}, {"name", p.name}});
+  model["positions"] = posts;
+  model["has_positions"] = !posts.empty();
+  model["position_typed"] = typed && failed == "positions" ? typed->value("name") : "";
   nlohmann::json changes = nlohmann::json::array();
   for (const auto& c : *history)
     changes.push_back({{"version", c.version},
@@ -125,7 +132,8 @@ http::Response organ_page(Services& s, const http::Request& req, long long id,
     put_error(s, req, model, *error);
   }
   std::string done = req.query.value("done");
-  if (done == "renamed" || done == "moved" || done == "retired" || done == "department")
+  if (done == "renamed" || done == "moved" || done == "retired" || done == "department" ||
+      done == "position")
     model["notice"] = s.pages.text(req, "admin.organ.done." + done);
   return s.pages.form_page(req, "identity/admin/organ", "admin.organ.title", model,
                            error ? (error->key.ends_with(".stale") ? 409 : 400) : 200);
@@ -219,9 +227,23 @@ http::Response account_page(Services& s, const http::Request& req, long long id,
     if (auto list = s.organs.departments(a.organ_id.value_or(0)))
       for (const auto& d : *list)
         if (d.id == *a.department_id) model["department"] = d.name;
+  if (a.kind == AccountKind::staff && a.organ_id) {
+    auto offered = s.organs.positions(*a.organ_id);
+    auto held = s.accounts.positions_of(a.id);
+    if (!offered || !held) return s.pages.error(req, 500, "http.internal_error");
+    nlohmann::json options = nlohmann::json::array();
+    for (const auto& p : *offered) {
+      bool has =
+          std::any_of(held->begin(), held->end(), [&](const auto& h) { return h.id == p.id; });
+      options.push_back({{"id", p.id}, {"name", p.name}, {"checked", has}});
+    }
+    model["position_options"] = options;
+    model["has_position_options"] = !options.empty();
+    model["positions"] = position_names(*held);
+  }
   if (error) put_error(s, req, model, *error);
   std::string done = req.query.value("done");
-  if (done == "disabled" || done == "enabled")
+  if (done == "disabled" || done == "enabled" || done == "positions")
     model["notice"] = s.pages.text(req, "admin.account.done." + done);
   return s.pages.form_page(req, "identity/admin/account", "admin.account.title", model,
                            error ? (error->key.ends_with(".stale") ? 409 : 400) : 200);
@@ -295,8 +317,10 @@ void register_system_admin_routes(http::Router& router, Services& s) {
                           return s.pages.error(req, 404, "identity.organ.not_found");
                         return organ_page(s, req, *id, action, &done.error(), &*form);
                       }
-                      std::string word = action == "departments" ? "department" : action + "d";
-                      if (action == "move") word = "moved";
+                      std::string word = action == "departments" ? "department"
+                                         : action == "positions" ? "position"
+                                         : action == "move"      ? "moved"
+                                                                 : action + "d";
                       return http::Response::redirect(
                           "/admin/organs/" + std::to_string(*id) + "?done=" + word, 303);
                     }});
@@ -316,6 +340,10 @@ void register_system_admin_routes(http::Router& router, Services& s) {
   });
   organ_change("departments", [&s](long long id, const http::FormData& f, audit::AuditEvent w) {
     auto r = s.organs.add_department(id, f.value("name"), w);
+    return r ? Result<void>{} : std::unexpected(r.error());
+  });
+  organ_change("positions", [&s](long long id, const http::FormData& f, audit::AuditEvent w) {
+    auto r = s.organs.add_position(id, f.value("name"), w);
     return r ? Result<void>{} : std::unexpected(r.error());
   });
 
@@ -381,6 +409,27 @@ void register_system_admin_routes(http::Router& router, Services& s) {
                 return http::Response::redirect("/admin/accounts/" + std::to_string(*id) +
                                                     (active ? "?done=enabled" : "?done=disabled"),
                                                 303);
+              }});
+  router.add({.method = "POST",
+              .pattern = "/admin/accounts/{id}/positions",
+              .zone = zone,
+              .permission = account_perm,
+              .handler = [&s](http::Request& req) {
+                auto id = id_param(req);
+                if (!id) return s.pages.error(req, 404, "identity.account.not_found");
+                auto form = req.form();
+                if (!form) return s.pages.error(req, form.error().status, form.error().key);
+                std::vector<long long> chosen;
+                for (auto p : form->all("positions"))
+                  chosen.push_back(positive_number(p).value_or(0));
+                auto done = s.accounts.set_positions(*id, chosen, who(req));
+                if (!done) {
+                  if (done.error().key == "identity.account.not_found")
+                    return s.pages.error(req, 404, "identity.account.not_found");
+                  return account_page(s, req, *id, &done.error());
+                }
+                return http::Response::redirect(
+                    "/admin/accounts/" + std::to_string(*id) + "?done=positions", 303);
               }});
   router.add({.method = "POST",
               .pattern = "/admin/accounts/{id}/reset-password",

@@ -564,3 +564,65 @@ TEST_F(AdminTest, ASessionOfTheWrongZoneForTheAccountKindIsNotHonoured) {
   EXPECT_EQ(me.status, 401);
   EXPECT_FALSE(app.authorizer().principal(token, Zone::internet));
 }
+
+TEST(AdminCatalogue, EveryPermissionHasAName) {
+  TestServer s;
+  if (!s.available()) GTEST_SKIP();
+  const auto& catalogue = s.app().catalogue();
+  // Roles are composed from these labels; a permission without one would show its code.
+  for (const auto* p : s.app().permissions().all())
+    for (const char* lang : {"zh-CN", "en"})
+      EXPECT_TRUE(catalogue.has(lang, "perm." + p->name)) << lang << " perm." << p->name;
+}
+
+TEST_F(AdminTest, OrgansHavePositionsAndStaffHoldThoseOfTheirOwnOrgan) {
+  std::string sys = session("sysadmin");
+  std::string base = "/admin/organs/" + std::to_string(organ_a_);
+  auto empty = post(sys, base + "/positions", {{"name", "　"}});  // a full-width space only
+  EXPECT_EQ(empty.status, 400);
+  EXPECT_TRUE(contains(empty.body,
+                       "id=\"p-name\" name=\"name\" type=\"text\" required "
+                       "maxlength=\"100\" value=\"　\" aria-invalid=\"true\""));
+  ASSERT_EQ(post(sys, base + "/positions", {{"name", "科长"}}).status, 303);
+  ASSERT_EQ(post(sys, base + "/positions", {{"name", "<i>科员</i>"}}).status, 303);
+  auto dup = post(sys, base + "/positions", {{"name", "科长"}});
+  EXPECT_EQ(dup.status, 400);
+  EXPECT_TRUE(contains(dup.body, "已有同名的职位"));
+  auto page = get(sys, base);
+  EXPECT_TRUE(contains(page.body, "&lt;i&gt;科员&lt;/i&gt;"));
+  ASSERT_EQ(
+      post(sys, "/admin/organs/" + std::to_string(organ_b_) + "/positions", {{"name", "局长"}})
+          .status,
+      303);
+  auto& app = server_->app();
+  auto a_positions = *app.organs().positions(organ_a_);
+  auto b_positions = *app.organs().positions(organ_b_);
+  ASSERT_EQ(a_positions.size(), 2u);
+  std::string account = "/admin/accounts/" + std::to_string(staff_a_);
+  EXPECT_TRUE(contains(get(sys, account).body, "value=\"" + std::to_string(a_positions[0].id)));
+  // Another organ's position, sent by hand: refused, nothing changes.
+  auto other = post(sys, account + "/positions",
+                    {{"positions", std::to_string(a_positions[0].id)},
+                     {"positions", std::to_string(b_positions[0].id)}});
+  EXPECT_EQ(other.status, 400);
+  EXPECT_TRUE(contains(other.body, "只能选择本人所属机关的职位"));
+  EXPECT_TRUE(app.accounts().positions_of(staff_a_)->empty());
+  auto held = post(sys, account + "/positions",
+                   {{"positions", std::to_string(a_positions[0].id)},
+                    {"positions", std::to_string(a_positions[1].id)}});
+  ASSERT_EQ(held.status, 303) << held.body;
+  EXPECT_EQ(app.accounts().positions_of(staff_a_)->size(), 2u);
+  EXPECT_EQ(audit_count("identity.account.positions"), 1);
+  // The directory shows them.
+  auto role = app.roles().create_role({"通讯录", "", {identity::perm::kDirectoryRead}},
+                                      {.account = "secadmin"});
+  ASSERT_TRUE(app.roles().grant(staff_a_, role->id, organ_a_, false, {.account = "secadmin"}));
+  auto dir = get(session("zhang.san"), "/directory/" + std::to_string(organ_a_));
+  EXPECT_TRUE(contains(dir.body, "科长、&lt;i&gt;科员&lt;/i&gt;"));
+  // Clearing them is a change too; administrators hold none.
+  ASSERT_EQ(post(sys, account + "/positions").status, 303);
+  EXPECT_TRUE(app.accounts().positions_of(staff_a_)->empty());
+  auto admin = post(sys, "/admin/accounts/" + std::to_string(id_of("secadmin")) + "/positions",
+                    {{"positions", std::to_string(a_positions[0].id)}});
+  EXPECT_EQ(admin.status, 400);
+}

@@ -172,8 +172,9 @@ TEST(Audit, CommandLineActionsAreAudited) {
   testing::internal::GetCapturedStderr();
   EXPECT_EQ(ok.first, 0) << ok.second;
   // 3 administrators, the site name, the division table, 11 demo organs, and
-  // the demo staff: 1 role, 10 departments, 13 accounts and their 13 grants.
-  EXPECT_NE(ok.second.find("共 53 条记录"), std::string::npos) << ok.second;
+  // the demo staff: 1 role, 10 departments, 11 positions, 13 accounts, their
+  // 13 grants and 13 position assignments.
+  EXPECT_NE(ok.second.find("共 77 条记录"), std::string::npos) << ok.second;
   {
     yiwang::db::Options o;
     o.url = "sqlite:" + d + "/yiwang.db";
