@@ -5,6 +5,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "core/text_rules.hpp"
 #include "crypto/sm3.hpp"
 #include "db/dialect.hpp"
 #include "db/row_value.hpp"
@@ -19,10 +20,8 @@ const std::string kGenesis(64, '0');
 
 // Cuts text to at most `max` bytes without splitting a UTF-8 sequence.
 std::string cut(const std::string& s, std::size_t max) {
-  if (s.size() <= max) return s.empty() ? "-" : s;
-  std::size_t end = max;
-  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
-  return s.substr(0, end);
+  if (s.empty()) return "-";
+  return core::cut_utf8(s, max);
 }
 
 std::string now_millis() {

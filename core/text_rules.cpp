@@ -11,6 +11,13 @@ std::size_t utf8_length(std::string_view text) {
   return n;
 }
 
+std::string cut_utf8(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  std::size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return std::string(text.substr(0, end));
+}
+
 std::string trim_text(std::string_view text) {
   auto is_space_at = [&](std::size_t i, std::size_t& width) {
     unsigned char c = static_cast<unsigned char>(text[i]);

@@ -15,6 +15,10 @@ namespace yiwang::core {
 // Characters (code points) in valid UTF-8 text.
 std::size_t utf8_length(std::string_view text);
 
+// The longest prefix of `text` of at most `max_bytes` bytes that does not
+// split a UTF-8 sequence (search boxes and filters cut what was typed).
+std::string cut_utf8(std::string_view text, std::size_t max_bytes);
+
 // Trims ASCII and ideographic (U+3000) spaces at both ends.
 std::string trim_text(std::string_view text);
 

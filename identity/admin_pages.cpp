@@ -7,6 +7,7 @@
 
 #include <fmt/chrono.h>
 
+#include "core/text_rules.hpp"
 #include "identity/admin_routes.hpp"
 #include "render/pager.hpp"
 
@@ -92,8 +93,7 @@ bool account_list(Services& s, const http::Request& req, const std::string& base
   std::string kind_name = req.query.value("kind");
   std::optional<AccountKind> kind = parse_account_kind(kind_name);
   std::optional<long long> organ = positive_number(req.query.value("organ"));
-  std::string q = req.query.value("q");
-  if (q.size() > 100) q.resize(100);
+  std::string q = core::cut_utf8(req.query.value("q"), 100);
   std::string sort_name = req.query.value("sort", "name");
   auto parsed_sort = account_sort(sort_name);
   if (!parsed_sort) sort_name = "name";
@@ -166,13 +166,9 @@ long long form_version(const http::FormData& form) {
 
 AuditQuery audit_query(const http::FormData& query) {
   AuditQuery p;
-  auto cut = [](std::string v, std::size_t n) {
-    if (v.size() > n) v.resize(n);
-    return v;
-  };
-  p.filter.account = cut(query.value("account"), 64);
-  p.filter.organ = cut(query.value("organ"), 32);
-  p.filter.event = cut(query.value("event"), 100);
+  p.filter.account = core::cut_utf8(query.value("account"), 64);
+  p.filter.organ = core::cut_utf8(query.value("organ"), 32);
+  p.filter.event = core::cut_utf8(query.value("event"), 100);
   for (auto [field, end] : {std::pair{"from", false}, std::pair{"to", true}}) {
     std::string typed = query.value(field);
     if (typed.empty()) continue;

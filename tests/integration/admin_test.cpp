@@ -626,3 +626,58 @@ TEST_F(AdminTest, OrgansHavePositionsAndStaffHoldThoseOfTheirOwnOrgan) {
                     {{"positions", std::to_string(a_positions[0].id)}});
   EXPECT_EQ(admin.status, 400);
 }
+
+TEST_F(AdminTest, VeryLongAndEmptyTextIsRefusedByFieldAndChangesNothing) {
+  std::string sys = session("sysadmin"), sec = session("secadmin");
+  const std::string long_text(3000, 'x'), long_chinese = [] {
+    std::string s;
+    for (int i = 0; i < 300; ++i) s += "机";
+    return s;
+  }();
+  auto& app = server_->app();
+  auto organs_before = app.organs().children(city_)->size();
+  for (const auto& [field, value] : std::vector<std::pair<std::string, std::string>>{
+           {"name", long_chinese}, {"name", ""}, {"short_name", long_text}, {"doc_prefix", ""}}) {
+    std::vector<std::pair<std::string, std::string>> form = {
+        {"name", "示范市长名局"},
+        {"short_name", "长名局"},
+        {"doc_prefix", "示长"},
+        {"level", "city"},
+        {"division_code", "350100"},
+        {"credit_code", app::demo_credit_code("350100", 88)},
+        {"parent_id", std::to_string(city_)}};
+    for (auto& [n, v] : form)
+      if (n == field) v = value;
+    auto r = post(sys, "/admin/organs", form);
+    EXPECT_EQ(r.status, 400) << field;
+    EXPECT_TRUE(contains(r.body, "id=\"form-error\"")) << field;
+  }
+  EXPECT_EQ(app.organs().children(city_)->size(), organs_before);
+  auto staff = post(
+      sys, "/admin/accounts",
+      {{"name", "long.name"}, {"display_name", long_chinese}, {"organ", std::to_string(organ_a_)}});
+  EXPECT_EQ(staff.status, 400);
+  EXPECT_TRUE(contains(staff.body, "姓名"));
+  EXPECT_FALSE(*app.accounts().find_by_name("long.name"));
+  auto role = post(
+      sec, "/security/roles",
+      {{"name", "长说明"}, {"description", long_text}, {"permissions", "identity.directory.read"}});
+  EXPECT_EQ(role.status, 400);
+  EXPECT_TRUE(contains(role.body, "说明"));
+  EXPECT_TRUE(app.roles().roles()->empty());
+  auto search = get(sys, "/admin/accounts?q=" + long_text);
+  EXPECT_EQ(search.status, 200);  // a search is cut to 100 bytes, never refused
+  auto audit = get(session("auditadmin"), "/audit?account=" + long_text + "&event=" + long_text);
+  EXPECT_EQ(audit.status, 200);
+}
+
+TEST_F(AdminTest, ASearchCutInsideACharacterStillWorks) {
+  // 99 ASCII bytes and then 张: cut at 100 bytes, a split character would
+  // be invalid UTF-8 (PostgreSQL refuses it).
+  std::string q = std::string(99, 'a') + "张三";
+  auto r = get(session("sysadmin"), "/admin/accounts?q=" + http::percent_encode(q));
+  EXPECT_EQ(r.status, 200);
+  auto a = get(session("auditadmin"),
+               "/audit?account=" + http::percent_encode(std::string(63, 'a') + "张"));
+  EXPECT_EQ(a.status, 200);
+}
