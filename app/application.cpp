@@ -125,9 +125,16 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
       std::make_unique<identity::AccountStore>(*app->db_, cost, [divisions](std::string_view code) {
         return !divisions->loaded() || divisions->exists(code);
       });
-  app->sessions_ = std::make_unique<identity::SessionStore>(*app->db_, identity::SessionPolicy{});
-  app->sign_in_ =
-      std::make_unique<identity::SignIn>(*app->db_, *app->accounts_, *app->sessions_, cost);
+  const Config& cf = app->config_;
+  app->sessions_ = std::make_unique<identity::SessionStore>(
+      *app->db_, identity::SessionPolicy{std::chrono::minutes(cf.session_idle_minutes),
+                                         std::chrono::hours(cf.session_absolute_hours)});
+  identity::LockoutPolicy lockout;
+  lockout.max_failures = static_cast<int>(cf.lockout_failures);
+  lockout.window = std::chrono::minutes(cf.lockout_window_minutes);
+  lockout.lock = std::chrono::minutes(cf.lockout_minutes);
+  app->sign_in_ = std::make_unique<identity::SignIn>(*app->db_, *app->accounts_, *app->sessions_,
+                                                     cost, lockout);
   identity::declare_identity_permissions(app->permissions_);
   app->roles_ = std::make_unique<identity::RoleStore>(*app->db_, app->permissions_, *app->organs_,
                                                       *app->sessions_);

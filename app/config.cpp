@@ -178,6 +178,25 @@ const std::vector<Key>& keys() {
       c.password_hash_memory_kib = std::stoull(s);
     };
     v.back().get = [](const Config& c) { return std::to_string(c.password_hash_memory_kib); };
+    v.push_back(count(
+        "security", "session_idle_minutes",
+        [](Config& c) -> std::size_t& { return c.session_idle_minutes; }, 1, 1440,
+        "a session unused for this many minutes ends (GB/T 22239: sign in again)"));
+    v.push_back(count(
+        "security", "session_absolute_hours",
+        [](Config& c) -> std::size_t& { return c.session_absolute_hours; }, 1, 168,
+        "any session ends this many hours after signing in"));
+    v.push_back(count(
+        "security", "lockout_failures",
+        [](Config& c) -> std::size_t& { return c.lockout_failures; }, 1, 100,
+        "wrong passwords or codes within the window that lock an account"));
+    v.push_back(count(
+        "security", "lockout_window_minutes",
+        [](Config& c) -> std::size_t& { return c.lockout_window_minutes; }, 1, 1440,
+        "the window, in minutes, in which failures are counted"));
+    v.push_back(count(
+        "security", "lockout_minutes", [](Config& c) -> std::size_t& { return c.lockout_minutes; },
+        1, 1440, "how long a locked account stays locked (the security administrator can unlock)"));
     v.push_back(text("mail", "smtp_url", &Config::smtp_url,
                      "outgoing mail server, smtp://host:port or smtps://host:port (empty: mail "
                      "waits in the outbox)"));

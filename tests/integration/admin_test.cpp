@@ -2,6 +2,7 @@
 // API, driven over HTTP as each administrator would use them: what they can
 // do, what they are told when input is wrong (field and rule, what they typed
 // kept, nothing changed), and what the audit log keeps.
+#include <fmt/chrono.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -680,4 +681,31 @@ TEST_F(AdminTest, ASearchCutInsideACharacterStillWorks) {
   auto a = get(session("auditadmin"),
                "/audit?account=" + http::percent_encode(std::string(63, 'a') + "张"));
   EXPECT_EQ(a.status, 200);
+}
+
+TEST(SecurityConfiguration, LockoutAndSessionLifetimesComeFromTheConfiguration) {
+  TestServer s(TestServer::Options{.configure = [](app::Config& c) {
+    c.lockout_failures = 2;
+    c.session_idle_minutes = 1;
+  }});
+  if (!s.available()) GTEST_SKIP();
+  auto& app = s.app();
+  auto admins = app.accounts().create_administrators({.account = "test"});
+  ASSERT_TRUE(admins);
+  for (int i = 0; i < 2; ++i)
+    (void)app.sign_in().sign_in({.account = "sysadmin", .password = "wrong", .zone = "intranet"});
+  EXPECT_TRUE(*app.sign_in().locked("sysadmin"));  // two, not five
+  // A session idle for two minutes has ended (time moved by editing the row).
+  long long id = (*admins)[0].account.id;
+  std::string token = *app.database().transaction([&](soci::session& x) -> Result<std::string> {
+    return app.sessions().start(x, id, "intranet", "t", "t");
+  });
+  ASSERT_TRUE(*app.sessions().touch(token, "intranet"));
+  app.database().transaction([&](soci::session& x) {
+    std::string two_minutes_ago = fmt::format(
+        "{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::floor<std::chrono::seconds>(
+                                     std::chrono::system_clock::now() - std::chrono::minutes(2)));
+    x << "UPDATE identity_sessions SET last_seen_at = :t", soci::use(two_minutes_ago);
+  });
+  EXPECT_FALSE(*app.sessions().touch(token, "intranet"));
 }
