@@ -126,6 +126,9 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
         return !divisions->loaded() || divisions->exists(code);
       });
   const Config& cf = app->config_;
+  app->password_policy_.min_length = cf.password_min_length;
+  app->password_policy_.min_classes = static_cast<int>(cf.password_min_classes);
+  app->password_policy_.history = cf.password_history;
   app->sessions_ = std::make_unique<identity::SessionStore>(
       *app->db_, identity::SessionPolicy{std::chrono::minutes(cf.session_idle_minutes),
                                          std::chrono::hours(cf.session_absolute_hours)});
@@ -140,8 +143,10 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
                                                       *app->sessions_);
   app->second_factor_ =
       std::make_unique<identity::SecondFactorStore>(*app->db_, app->config_.site_name);
-  app->policy_ =
-      std::make_unique<identity::SecurityPolicyStore>(*app->db_, identity::SecurityPolicy{});
+  app->policy_ = std::make_unique<identity::SecurityPolicyStore>(
+      *app->db_, identity::SecurityPolicy{
+                     .second_factor_required = true,
+                     .password_max_age_days = static_cast<int>(cf.password_max_age_days)});
   app->authorizer_ =
       std::make_unique<identity::Authorizer>(*app->sessions_, *app->accounts_, *app->roles_,
                                              *app->policy_, app->permissions_, *app->pages_);

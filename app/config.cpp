@@ -179,6 +179,22 @@ const std::vector<Key>& keys() {
     };
     v.back().get = [](const Config& c) { return std::to_string(c.password_hash_memory_kib); };
     v.push_back(count(
+        "security", "password_min_length",
+        [](Config& c) -> std::size_t& { return c.password_min_length; }, 8, 64,
+        "a password has at least this many characters"));
+    v.push_back(count(
+        "security", "password_min_classes",
+        [](Config& c) -> std::size_t& { return c.password_min_classes; }, 3, 4,
+        "character classes a password mixes: lower case, upper case, digits, others"));
+    v.push_back(count(
+        "security", "password_history",
+        [](Config& c) -> std::size_t& { return c.password_history; }, 1, 24,
+        "a new password may not be one of the last this many"));
+    v.push_back(count(
+        "security", "password_max_age_days",
+        [](Config& c) -> std::size_t& { return c.password_max_age_days; }, 0, 365,
+        "days an intranet password lives (0: forever) until the security administrator sets it"));
+    v.push_back(count(
         "security", "session_idle_minutes",
         [](Config& c) -> std::size_t& { return c.session_idle_minutes; }, 1, 1440,
         "a session unused for this many minutes ends (GB/T 22239: sign in again)"));

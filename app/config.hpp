@@ -41,11 +41,15 @@ struct Config {
   // [security]
   unsigned long long password_hash_ops = 2;          // Argon2id passes
   std::size_t password_hash_memory_kib = 64 * 1024;  // Argon2id memory
-  std::size_t session_idle_minutes = 30;             // a session unused this long ends
-  std::size_t session_absolute_hours = 12;           // and any session after this long
-  std::size_t lockout_failures = 5;                  // wrong passwords or codes …
-  std::size_t lockout_window_minutes = 15;           // … within this window …
-  std::size_t lockout_minutes = 15;                  // … lock the account this long
+  std::size_t password_min_length = 8;               // characters
+  std::size_t password_min_classes = 3;              // of lower, upper, digits, others
+  std::size_t password_history = 5;                  // not one of the last N
+  std::size_t password_max_age_days = 90;   // intranet; until the security administrator saves
+  std::size_t session_idle_minutes = 30;    // a session unused this long ends
+  std::size_t session_absolute_hours = 12;  // and any session after this long
+  std::size_t lockout_failures = 5;         // wrong passwords or codes …
+  std::size_t lockout_window_minutes = 15;  // … within this window …
+  std::size_t lockout_minutes = 15;         // … lock the account this long
 
   // [mail]
   std::string smtp_url;  // smtp://host:port or smtps://host:port; empty: mail stays queued

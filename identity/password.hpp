@@ -17,8 +17,9 @@ struct PasswordPolicy {
   std::size_t min_length = 8;
   int min_classes = 3;      // of lower case, upper case, digits, other characters
   std::size_t history = 5;  // a new password may not repeat one of the last N
-  int max_age_days = 90;    // intranet accounts; 0 = never expires
   std::size_t max_length = 256;
+  // How long an intranet password lives is the security administrator's
+  // (identity/security_policy.hpp), not part of this policy.
 };
 
 // Argon2id cost. The defaults are libsodium's "interactive" limits; tests use

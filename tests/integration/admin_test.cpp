@@ -687,6 +687,8 @@ TEST(SecurityConfiguration, LockoutAndSessionLifetimesComeFromTheConfiguration) 
   TestServer s(TestServer::Options{.configure = [](app::Config& c) {
     c.lockout_failures = 2;
     c.session_idle_minutes = 1;
+    c.password_min_length = 12;
+    c.password_max_age_days = 30;
   }});
   if (!s.available()) GTEST_SKIP();
   auto& app = s.app();
@@ -695,6 +697,12 @@ TEST(SecurityConfiguration, LockoutAndSessionLifetimesComeFromTheConfiguration) 
   for (int i = 0; i < 2; ++i)
     (void)app.sign_in().sign_in({.account = "sysadmin", .password = "wrong", .zone = "intranet"});
   EXPECT_TRUE(*app.sign_in().locked("sysadmin"));  // two, not five
+  auto short_one =
+      app.accounts().change_password((*admins)[1].account.id, (*admins)[1].one_time_password,
+                                     "Abcdef-123", app.password_policy(), {.account = "t"});
+  ASSERT_FALSE(short_one);  // ten characters: enough by default, not here
+  EXPECT_EQ(short_one.error().key, "identity.password.too_short");
+  EXPECT_EQ(app.security_policy().get().password_max_age_days, 30);
   // A session idle for two minutes has ended (time moved by editing the row).
   long long id = (*admins)[0].account.id;
   std::string token = *app.database().transaction([&](soci::session& x) -> Result<std::string> {
