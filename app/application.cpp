@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "app/master_key.hpp"
 #include "app/system_routes.hpp"
 #include "audit/audit_log.hpp"
 #include "db/migration.hpp"
@@ -30,12 +31,13 @@ namespace {
 std::vector<db::Migration> all_migrations() {
   std::vector<db::Migration> out;
   for (auto list :
-       {audit::AuditLog::migrations(), registry::DivisionStore::migrations(),
-        identity::OrganStore::migrations(), identity::AccountStore::migrations(),
-        identity::SessionStore::migrations(), identity::SignIn::migrations(),
-        identity::RoleStore::migrations(), identity::AccountStore::profile_migrations(),
-        identity::SecondFactorStore::migrations(), identity::PasswordResetStore::migrations(),
-        mail::Outbox::migrations(), portal::SiteSettings::migrations()})
+       {audit::AuditLog::migrations(), crypto::Keyring::migrations(),
+        registry::DivisionStore::migrations(), identity::OrganStore::migrations(),
+        identity::AccountStore::migrations(), identity::SessionStore::migrations(),
+        identity::SignIn::migrations(), identity::RoleStore::migrations(),
+        identity::AccountStore::profile_migrations(), identity::SecondFactorStore::migrations(),
+        identity::PasswordResetStore::migrations(), mail::Outbox::migrations(),
+        portal::SiteSettings::migrations()})
     out.insert(out.end(), list.begin(), list.end());
   return out;
 }
@@ -104,6 +106,9 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
   ss << openapi.rdbuf();
   app->openapi_ = ss.str();
 
+  auto master = read_master_secret(app->config_);
+  if (!master) return std::unexpected(master.error());
+
   db::Options options;
   options.url = app->config_.database_url;
   options.pool_size = app->config_.database_pool;
@@ -117,6 +122,7 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
   app->pages_ = std::make_unique<render::PageRenderer>(app->templates_, *app->site_);
   app->divisions_ = std::make_unique<registry::DivisionStore>(*app->db_);
   app->audit_ = std::make_unique<audit::AuditLog>(*app->db_);
+  app->keyring_ = std::make_unique<crypto::Keyring>(*app->db_, std::move(*master));
   app->organs_ = std::make_unique<identity::OrganStore>(*app->db_, *app->divisions_);
   identity::HashCost cost{app->config_.password_hash_ops,
                           app->config_.password_hash_memory_kib * 1024};
@@ -185,6 +191,7 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
       });
   auto current = app->schema_current();
   if (current && *current) {
+    if (auto keys = app->keyring_->load(); !keys) return std::unexpected(keys.error());
     if (auto loaded = app->divisions_->load(); !loaded) return std::unexpected(loaded.error());
     app->refresh_site();
   }
@@ -211,6 +218,7 @@ Result<int> Application::migrate(Progress& progress) {
   m.add(all_migrations());
   auto n = m.apply(progress);
   if (n) {
+    if (auto keys = keyring_->load(); !keys) return std::unexpected(keys.error());
     if (auto loaded = divisions_->load(); !loaded) return std::unexpected(loaded.error());
     refresh_site();
   }

@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/progress.hpp"
 #include "core/work_calendar.hpp"
+#include "crypto/keyring.hpp"
 #include "db/database.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
@@ -57,6 +58,7 @@ class Application {
   const Config& config() const { return config_; }
   db::Database& database() { return *db_; }
   audit::AuditLog& audit_log() { return *audit_; }
+  crypto::Keyring& keyring() { return *keyring_; }
   identity::OrganStore& organs() { return *organs_; }
   identity::AccountStore& accounts() { return *accounts_; }
   identity::SessionStore& sessions() { return *sessions_; }
@@ -90,6 +92,7 @@ class Application {
   core::WorkCalendar calendar_;
   std::unique_ptr<registry::DivisionStore> divisions_;
   std::unique_ptr<audit::AuditLog> audit_;
+  std::unique_ptr<crypto::Keyring> keyring_;
   std::unique_ptr<identity::OrganStore> organs_;
   std::unique_ptr<identity::AccountStore> accounts_;
   std::unique_ptr<identity::SessionStore> sessions_;

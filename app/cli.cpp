@@ -10,6 +10,7 @@
 #include "app/application.hpp"
 #include "app/demo_city.hpp"
 #include "app/logging.hpp"
+#include "app/master_key.hpp"
 #include "app/progress_bar.hpp"
 #include "audit/audit_log.hpp"
 #include "core/china_time.hpp"
@@ -137,6 +138,8 @@ int cmd_init(const Globals& g, bool force, const std::string& site_name) {
   std::filesystem::permissions(
       cfg, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
   setup_logging(*config);
+  auto wrote_key = ensure_master_key_file(*config);
+  if (!wrote_key) return report(msg, wrote_key.error());
   auto app = Application::open(*config);
   if (!app) return report(msg, app.error());
   ProgressBar bar;
@@ -146,8 +149,11 @@ int cmd_init(const Globals& g, bool force, const std::string& site_name) {
   if (!admins) return report(msg, admins.error());
   std::cout << msg.text("cli.init.done", {{"path", std::filesystem::absolute(dir).string()},
                                           {"count", std::to_string(*n)}})
-            << "\n\n"
-            << msg.text("cli.init.admins") << "\n";
+            << "\n\n";
+  if (*wrote_key)
+    std::cout << msg.text("cli.init.master_key", {{"path", master_key_path(*config).string()}})
+              << "\n\n";
+  std::cout << msg.text("cli.init.admins") << "\n";
   for (const auto& a : *admins)
     std::cout << "  "
               << msg.text(std::string("identity.kind.") +

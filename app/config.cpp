@@ -11,7 +11,7 @@ namespace yiwang::app {
 
 namespace {
 
-enum class Kind { text, count, listen, level, path };
+enum class Kind { text, count, listen, level, path, algorithm };
 
 // One configuration key: where it lives, what it holds, how to set it.
 struct Key {
@@ -213,6 +213,23 @@ const std::vector<Key>& keys() {
     v.push_back(count(
         "security", "lockout_minutes", [](Config& c) -> std::size_t& { return c.lockout_minutes; },
         1, 1440, "how long a locked account stays locked (the security administrator can unlock)"));
+    Key master{"crypto",
+               "master_key_file",
+               Kind::path,
+               [](Config& c, const std::string& s) { c.master_key_file = s; },
+               [](const Config& c) { return c.master_key_file.string(); },
+               "file holding the master secret that encrypts the platform's keys (relative to "
+               "the data directory; owner-only permissions). YIWANG_MASTER_KEY, when set, gives "
+               "the secret itself instead"};
+    v.push_back(master);
+    Key algorithm{"crypto",
+                  "signature_algorithm",
+                  Kind::algorithm,
+                  [](Config& c, const std::string& s) { c.signature_algorithm = s; },
+                  [](const Config& c) { return c.signature_algorithm; },
+                  "signature algorithm of the platform CA: sm2 (GB/T 32918), or ed25519 for "
+                  "deployments outside China"};
+    v.push_back(algorithm);
     v.push_back(text("mail", "smtp_url", &Config::smtp_url,
                      "outgoing mail server, smtp://host:port or smtps://host:port (empty: mail "
                      "waits in the outbox)"));
@@ -280,6 +297,9 @@ std::optional<Error> check(const Key& k, const std::string& value) {
       for (const char* l : {"trace", "debug", "info", "warn", "error", "off"})
         if (value == l) return std::nullopt;
       return Error("config.bad_level", full, {{"value", value}});
+    case Kind::algorithm:
+      if (value == "sm2" || value == "ed25519") return std::nullopt;
+      return Error("config.bad_algorithm", full, {{"value", value}});
   }
   return std::nullopt;
 }
@@ -360,6 +380,7 @@ Result<Config> load_config(const std::filesystem::path& data_dir, const std::fil
       }
     }
   }
+  if (auto v = env("YIWANG_MASTER_KEY")) c.master_key = *v;
   if (c.database_url.empty()) c.database_url = "sqlite:" + (c.data_dir / "yiwang.db").string();
   c.internet.zone = http::Zone::internet;
   c.intranet.zone = http::Zone::intranet;

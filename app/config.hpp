@@ -51,6 +51,11 @@ struct Config {
   std::size_t lockout_window_minutes = 15;  // … within this window …
   std::size_t lockout_minutes = 15;         // … lock the account this long
 
+  // [crypto]
+  std::filesystem::path master_key_file = "master.key";  // relative to the data directory
+  std::string master_key;  // the master secret itself: YIWANG_MASTER_KEY only, never a file key
+  std::string signature_algorithm = "sm2";  // the CA's keys: sm2, or ed25519 outside China
+
   // [mail]
   std::string smtp_url;  // smtp://host:port or smtps://host:port; empty: mail stays queued
   std::string mail_from = "noreply@localhost";

@@ -87,6 +87,7 @@ class World {
     c.share_dir = YIWANG_SHARE_DIR_BENCH;
     c.log_level = "warn";
     c.access_log = "off";
+    c.master_key = random_hex(32);
     // The production Argon2id cost: app::Config's defaults, left as they are.
     if (engine == Engine::sqlite) {
       c.database_url = "sqlite:" + (dir_ / "yiwang.db").string();

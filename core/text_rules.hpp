@@ -22,6 +22,14 @@ std::string cut_utf8(std::string_view text, std::size_t max_bytes);
 // Trims ASCII and ideographic (U+3000) spaces at both ends.
 std::string trim_text(std::string_view text);
 
+// The value of a hex digit (either case), or -1.
+inline int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 // Checks a text field after trimming; on success returns the trimmed text.
 // Error keys: text.required, text.too_long ({max}), text.encoding, text.control.
 Result<std::string> check_text(std::string_view value, std::string field, std::size_t max_chars,

@@ -2,7 +2,10 @@
 
 #include <stdexcept>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/kdf.h>
 
 namespace yiwang::crypto {
 
@@ -38,6 +41,38 @@ Sm3Digest sm3(std::string_view data) {
   Sm3 h;
   h.update(data);
   return h.finish();
+}
+
+Sm3Digest hmac_sm3(std::string_view key, std::string_view data) {
+  Sm3Digest out{};
+  unsigned int len = 0;
+  if (!HMAC(sm3_md(), key.data(), static_cast<int>(key.size()),
+            reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &len) ||
+      len != out.size())
+    throw std::runtime_error("HMAC-SM3 failed");
+  return out;
+}
+
+std::string hkdf_sm3(std::string_view secret, std::string_view salt, std::string_view info,
+                     std::size_t length) {
+  static EVP_KDF* kdf = EVP_KDF_fetch(nullptr, "HKDF", nullptr);
+  if (!kdf) throw std::runtime_error("OpenSSL has no HKDF");
+  EVP_KDF_CTX* ctx = EVP_KDF_CTX_new(kdf);
+  if (!ctx) throw std::runtime_error("HKDF context failed");
+  char digest[] = "SM3";
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
+                         OSSL_PARAM_construct_octet_string(
+                             OSSL_KDF_PARAM_KEY, const_cast<char*>(secret.data()), secret.size()),
+                         OSSL_PARAM_construct_octet_string(
+                             OSSL_KDF_PARAM_SALT, const_cast<char*>(salt.data()), salt.size()),
+                         OSSL_PARAM_construct_octet_string(
+                             OSSL_KDF_PARAM_INFO, const_cast<char*>(info.data()), info.size()),
+                         OSSL_PARAM_construct_end()};
+  std::string out(length, '\0');
+  int ok = EVP_KDF_derive(ctx, reinterpret_cast<unsigned char*>(out.data()), length, params);
+  EVP_KDF_CTX_free(ctx);
+  if (ok != 1) throw std::runtime_error("HKDF-SM3 failed");
+  return out;
 }
 
 std::string to_hex(const Sm3Digest& digest) {

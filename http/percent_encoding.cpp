@@ -1,15 +1,10 @@
 #include "http/percent_encoding.hpp"
 
+#include "core/text_rules.hpp"
+
 namespace yiwang::http {
 
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool is_unreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -25,8 +20,8 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
     const char c = text[i];
     if (c == '%') {
       if (text.size() - i < 3) return std::nullopt;  // needs '%' and two digits
-      const int high = hex_value(text[i + 1]);
-      const int low = hex_value(text[i + 2]);
+      const int high = core::hex_digit(text[i + 1]);
+      const int low = core::hex_digit(text[i + 2]);
       if (high < 0 || low < 0) return std::nullopt;
       out.push_back(static_cast<char>(high * 16 + low));
       i += 2;

@@ -99,6 +99,7 @@ app::Config test_config(const std::filesystem::path& data_dir, const std::string
   app::Config c;
   c.data_dir = data_dir;
   c.share_dir = source_dir();
+  c.master_key = "test master secret: thirty-two bytes or more";
   c.database_url = database_url;
   c.database_pool = 4;
   c.internet.port = 0;
