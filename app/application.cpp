@@ -36,8 +36,8 @@ std::vector<db::Migration> all_migrations() {
         identity::AccountStore::migrations(), identity::SessionStore::migrations(),
         identity::SignIn::migrations(), identity::RoleStore::migrations(),
         identity::AccountStore::profile_migrations(), identity::SecondFactorStore::migrations(),
-        identity::PasswordResetStore::migrations(), mail::Outbox::migrations(),
-        portal::SiteSettings::migrations()})
+        identity::PasswordResetStore::migrations(), identity::AccountStore::sealing_migrations(),
+        mail::Outbox::migrations(), portal::SiteSettings::migrations()})
     out.insert(out.end(), list.begin(), list.end());
   return out;
 }
@@ -127,8 +127,8 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
   identity::HashCost cost{app->config_.password_hash_ops,
                           app->config_.password_hash_memory_kib * 1024};
   registry::DivisionStore* divisions = app->divisions_.get();
-  app->accounts_ =
-      std::make_unique<identity::AccountStore>(*app->db_, cost, [divisions](std::string_view code) {
+  app->accounts_ = std::make_unique<identity::AccountStore>(
+      *app->db_, *app->keyring_, cost, [divisions](std::string_view code) {
         return !divisions->loaded() || divisions->exists(code);
       });
   const Config& cf = app->config_;
@@ -147,8 +147,8 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
   identity::declare_identity_permissions(app->permissions_);
   app->roles_ = std::make_unique<identity::RoleStore>(*app->db_, app->permissions_, *app->organs_,
                                                       *app->sessions_);
-  app->second_factor_ =
-      std::make_unique<identity::SecondFactorStore>(*app->db_, app->config_.site_name);
+  app->second_factor_ = std::make_unique<identity::SecondFactorStore>(*app->db_, *app->keyring_,
+                                                                      app->config_.site_name);
   app->policy_ = std::make_unique<identity::SecurityPolicyStore>(
       *app->db_, identity::SecurityPolicy{
                      .second_factor_required = true,
@@ -219,6 +219,9 @@ Result<int> Application::migrate(Progress& progress) {
   auto n = m.apply(progress);
   if (n) {
     if (auto keys = keyring_->load(); !keys) return std::unexpected(keys.error());
+    // Personal fields and secrets written before they were encrypted.
+    if (auto r = accounts_->reseal(progress); !r) return std::unexpected(r.error());
+    if (auto r = second_factor_->reseal(progress); !r) return std::unexpected(r.error());
     if (auto loaded = divisions_->load(); !loaded) return std::unexpected(loaded.error());
     refresh_site();
   }

@@ -22,11 +22,11 @@ bool ascii_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::optional<Account> load(soci::session& s, long long id) {
+std::optional<Account> load(soci::session& s, long long id, const crypto::Keyring& keys) {
   soci::rowset<soci::row> rows =
       (s.prepare << "SELECT " + account_columns() + " FROM identity_accounts WHERE id = :id",
        soci::use(id));
-  for (const auto& r : rows) return account_from_db_row(r);
+  for (const auto& r : rows) return account_from_db_row(r, keys);
   return std::nullopt;
 }
 
@@ -122,6 +122,93 @@ CREATE TABLE identity_account_positions (
 )"}};
 }
 
+std::vector<db::Migration> AccountStore::sealing_migrations() {
+  return {{"identity", 9, "encrypted personal fields with blind indexes",
+           R"(ALTER TABLE identity_accounts ADD COLUMN phone_index TEXT NOT NULL DEFAULT '';
+ALTER TABLE identity_accounts ADD COLUMN citizen_number_index TEXT NOT NULL DEFAULT '';
+ALTER TABLE identity_accounts ADD COLUMN fields_key BIGINT NOT NULL DEFAULT 0;
+DROP INDEX identity_accounts_citizen;
+CREATE UNIQUE INDEX identity_accounts_citizen_index ON identity_accounts (citizen_number_index) WHERE citizen_number_index <> '';
+CREATE INDEX identity_accounts_phone_index ON identity_accounts (phone_index) WHERE phone_index <> '';
+CREATE INDEX identity_accounts_fields_key ON identity_accounts (fields_key);
+ALTER TABLE identity_totp ADD COLUMN fields_key BIGINT NOT NULL DEFAULT 0;
+)"}};
+}
+
+SealedFields seal_fields(const crypto::Keyring& keys, std::string_view phone,
+                         std::string_view address, std::string_view citizen_number) {
+  SealedFields f;
+  f.phone = keys.encrypt(phone, kPhoneColumn);
+  f.phone_index = keys.blind_index(phone, kPhoneColumn);
+  f.address = keys.encrypt(address, kAddressColumn);
+  f.citizen_number = keys.encrypt(citizen_number, kCitizenNumberColumn);
+  f.citizen_number_index = keys.blind_index(citizen_number, kCitizenNumberColumn);
+  f.key = keys.active_key_id();
+  return f;
+}
+
+Result<long long> AccountStore::reseal(Progress& progress) {
+  long long active = keys_.active_key_id();
+  long long total = 0, done = 0;
+  auto counted = db::guarded([&]() -> Result<void> {
+    auto s = db_.acquire();
+    *s << "SELECT COUNT(*) FROM identity_accounts WHERE fields_key <> :k", soci::use(active),
+        soci::into(total);
+    return {};
+  });
+  if (!counted) return std::unexpected(counted.error());
+  if (total == 0) return 0;
+  progress.update("encrypting personal fields", 0, static_cast<std::uint64_t>(total));
+  // In batches of 200 rows, each its own transaction; a row sealed already
+  // (fields_key = active) is not selected again, so a rerun resumes.
+  for (;;) {
+    auto n = db::guarded([&]() -> Result<long long> {
+      return db_.transaction([&](soci::session& s) -> Result<long long> {
+        struct Row {
+          long long id, key;
+          std::string phone, address, number;
+        };
+        std::vector<Row> rows;
+        soci::rowset<soci::row> rs =
+            (s.prepare << "SELECT id, fields_key, phone, address, citizen_number FROM "
+                          "identity_accounts WHERE fields_key <> :k ORDER BY id LIMIT 200",
+             soci::use(active));
+        for (const auto& r : rs)
+          rows.push_back({db::row_int64(r, 0), db::row_int64(r, 1), r.get<std::string>(2),
+                          r.get<std::string>(3), r.get<std::string>(4)});
+        for (auto& row : rows) {
+          if (row.key != 0) {  // sealed under an older key: open first
+            auto p = keys_.decrypt(row.phone, kPhoneColumn);
+            auto a = keys_.decrypt(row.address, kAddressColumn);
+            auto c = keys_.decrypt(row.number, kCitizenNumberColumn);
+            if (!p || !a || !c)
+              return fail("identity.reseal.damaged", "", {{"id", std::to_string(row.id)}});
+            row.phone = *p;
+            row.address = *a;
+            row.number = *c;
+          }
+          SealedFields f = seal_fields(keys_, row.phone, row.address, row.number);
+          s << "UPDATE identity_accounts SET phone = :p, phone_index = :pi, address = :a, "
+               "citizen_number = :c, citizen_number_index = :ci, fields_key = :k WHERE id = :id",
+              soci::use(f.phone), soci::use(f.phone_index), soci::use(f.address),
+              soci::use(f.citizen_number), soci::use(f.citizen_number_index), soci::use(f.key),
+              soci::use(row.id);
+          crypto::wipe(row.phone);
+          crypto::wipe(row.number);
+        }
+        return static_cast<long long>(rows.size());
+      });
+    });
+    if (!n) return std::unexpected(n.error());
+    if (*n == 0) break;
+    done += *n;
+    progress.update("encrypting personal fields", static_cast<std::uint64_t>(done),
+                    static_cast<std::uint64_t>(total));
+  }
+  progress.finish("encrypting personal fields");
+  return done;
+}
+
 Result<NewAccount> AccountStore::create_staff(const StaffInput& in, audit::AuditEvent who) {
   auto name = check_account_name(in.name);
   if (!name) return std::unexpected(name.error());
@@ -150,16 +237,17 @@ Result<NewAccount> AccountStore::create_staff(const StaffInput& in, audit::Audit
       std::string now = db::utc_now();
       soci::indicator dept_ind = in.department_id ? soci::i_ok : soci::i_null;
       long long dept = in.department_id.value_or(0);
+      SealedFields sealed = seal_fields(keys_, contact->phone, "", "");
       s << "INSERT INTO identity_accounts (name, kind, display_name, organ_id, department_id, "
            "clearance, password_hash, must_change_password, password_changed_at, status, version, "
-           "created_at, email, phone) VALUES (:n, 'staff', :d, :o, :dp, 'open', :h, 1, :t1, "
-           "'active', 1, :t2, :e, :p)",
+           "created_at, email, phone, phone_index, fields_key) VALUES (:n, 'staff', :d, :o, :dp, "
+           "'open', :h, 1, :t1, 'active', 1, :t2, :e, :p, :pi, :k)",
           soci::use(*name), soci::use(*display), soci::use(in.organ_id), soci::use(dept, dept_ind),
           soci::use(hash), soci::use(now), soci::use(now), soci::use(contact->email),
-          soci::use(contact->phone);
+          soci::use(sealed.phone), soci::use(sealed.phone_index), soci::use(sealed.key);
       long long id = 0;
       s << "SELECT id FROM identity_accounts WHERE name = :n", soci::use(*name), soci::into(id);
-      out.account = *load(s, id);
+      out.account = *load(s, id, keys_);
       audit::AuditLog::record(s, event(who, "identity.account.created", out.account, "staff"));
       return out;
     });
@@ -209,9 +297,10 @@ Result<Account> AccountStore::register_public(AccountKind kind, const Registrati
     return db_.transaction([&](soci::session& s) -> Result<Account> {
       if (name_taken(s, *name)) return fail("identity.account.name_taken", "name");
       long long n = 0;
+      SealedFields sealed = seal_fields(keys_, contact->phone, contact->address, number);
       if (!number.empty()) {
-        s << "SELECT COUNT(*) FROM identity_accounts WHERE citizen_number = :c", soci::use(number),
-            soci::into(n);
+        s << "SELECT COUNT(*) FROM identity_accounts WHERE citizen_number_index = :c",
+            soci::use(sealed.citizen_number_index), soci::into(n);
         if (n) return fail("identity.account.citizen_registered", "citizen_number");
       }
       if (!credit.empty()) {
@@ -223,14 +312,17 @@ Result<Account> AccountStore::register_public(AccountKind kind, const Registrati
       std::string kind_name(account_kind_name(kind));
       s << "INSERT INTO identity_accounts (name, kind, display_name, clearance, password_hash, "
            "must_change_password, password_changed_at, status, version, created_at, email, phone, "
-           "address, citizen_number, credit_code, legal_representative) VALUES (:n, :k, :d, "
-           "'open', :h, 0, :t1, 'active', 1, :t2, :e, :p, :a, :c, :u, :l)",
+           "address, citizen_number, credit_code, legal_representative, phone_index, "
+           "citizen_number_index, fields_key) VALUES (:n, :k, :d, 'open', :h, 0, :t1, 'active', "
+           "1, :t2, :e, :p, :a, :c, :u, :l, :pi, :ci, :fk)",
           soci::use(*name), soci::use(kind_name), soci::use(display), soci::use(hash),
-          soci::use(now), soci::use(now), soci::use(contact->email), soci::use(contact->phone),
-          soci::use(contact->address), soci::use(number), soci::use(credit), soci::use(legal);
+          soci::use(now), soci::use(now), soci::use(contact->email), soci::use(sealed.phone),
+          soci::use(sealed.address), soci::use(sealed.citizen_number), soci::use(credit),
+          soci::use(legal), soci::use(sealed.phone_index), soci::use(sealed.citizen_number_index),
+          soci::use(sealed.key);
       long long id = 0;
       s << "SELECT id FROM identity_accounts WHERE name = :n", soci::use(*name), soci::into(id);
-      Account a = *load(s, id);
+      Account a = *load(s, id, keys_);
       who.account = a.name;
       audit::AuditLog::record(s, event(who, "identity.account.registered", a, kind_name));
       return a;
@@ -242,7 +334,7 @@ Result<Account> AccountStore::set_active(long long id, bool active, long long ex
                                          SessionStore& sessions, audit::AuditEvent who) {
   return db::guarded([&]() -> Result<Account> {
     return db_.transaction([&](soci::session& s) -> Result<Account> {
-      auto a = load(s, id);
+      auto a = load(s, id, keys_);
       if (!a) return fail("identity.account.not_found", "account");
       if (is_administrator(a->kind)) return fail("identity.account.administrator_fixed", "account");
       if (a->version != expected_version)
@@ -265,7 +357,7 @@ Result<Account> AccountStore::set_clearance(long long id, Clearance clearance,
                                             audit::AuditEvent who) {
   return db::guarded([&]() -> Result<Account> {
     return db_.transaction([&](soci::session& s) -> Result<Account> {
-      auto a = load(s, id);
+      auto a = load(s, id, keys_);
       if (!a) return fail("identity.account.not_found", "account");
       if (a->kind != AccountKind::staff) return fail("identity.clearance.staff_only", "account");
       if (a->version != expected_version)
@@ -291,7 +383,7 @@ Result<NewAccount> AccountStore::reset_password(long long id, SessionStore& sess
   std::string hash = hash_password(out.one_time_password, cost_);
   return db::guarded([&]() -> Result<NewAccount> {
     return db_.transaction([&](soci::session& s) -> Result<NewAccount> {
-      auto a = load(s, id);
+      auto a = load(s, id, keys_);
       if (!a) return fail("identity.account.not_found", "account");
       if (a->kind != AccountKind::staff)
         return fail("identity.account.reset_staff_only", "account");
@@ -300,7 +392,7 @@ Result<NewAccount> AccountStore::reset_password(long long id, SessionStore& sess
            "password_changed_at = :t, version = version + 1 WHERE id = :id",
           soci::use(hash), soci::use(now), soci::use(id);
       sessions.end_all(s, id);
-      out.account = *load(s, id);
+      out.account = *load(s, id, keys_);
       audit::AuditLog::record(s, event(who, "identity.password.reset", out.account));
       return out;
     });
@@ -362,7 +454,7 @@ Result<AccountStore::Page> AccountStore::list(std::optional<AccountKind> kind,
                            " LIMIT :lim OFFSET :off",
          soci::use(kind_name), soci::use(kind_name), soci::use(by_organ), soci::use(organ_id),
          soci::use(like), soci::use(like), soci::use(limit), soci::use(offset));
-    for (const auto& r : rows) page.accounts.push_back(account_from_db_row(r));
+    for (const auto& r : rows) page.accounts.push_back(account_from_db_row(r, keys_));
     return page;
   });
 }
@@ -376,7 +468,7 @@ Result<std::vector<Account>> AccountStore::staff_of(long long organ_id) {
                            " FROM identity_accounts WHERE organ_id = :o AND kind = 'staff' AND "
                            "status = 'active' ORDER BY display_name",
          soci::use(organ_id));
-    for (const auto& r : rows) out.push_back(account_from_db_row(r));
+    for (const auto& r : rows) out.push_back(account_from_db_row(r, keys_));
     return out;
   });
 }
@@ -390,7 +482,7 @@ Result<std::optional<Account>> AccountStore::find_public_by_email(const std::str
                            "('citizen', "
                            "'enterprise') AND status = 'active' ORDER BY id",
          soci::use(email));
-    for (const auto& r : rows) return std::optional<Account>(account_from_db_row(r));
+    for (const auto& r : rows) return std::optional<Account>(account_from_db_row(r, keys_));
     return std::optional<Account>();
   });
 }
@@ -402,15 +494,16 @@ Result<void> AccountStore::add_agent(long long enterprise_id, const std::string&
   std::string number = core::normalise_identifier(citizen_number);
   return db::guarded([&]() -> Result<void> {
     return db_.transaction([&](soci::session& s) -> Result<void> {
-      auto enterprise = load(s, enterprise_id);
+      auto enterprise = load(s, enterprise_id, keys_);
       if (!enterprise || enterprise->kind != AccountKind::enterprise)
         return fail("identity.agent.not_enterprise", "account");
       // The name and the citizen number must belong to the same citizen
       // account; either alone is not enough, and which was wrong is not said.
       long long citizen = 0;
-      s << "SELECT id FROM identity_accounts WHERE name = :n AND citizen_number = :c AND kind = "
-           "'citizen' AND status = 'active'",
-          soci::use(*name), soci::use(number), soci::into(citizen);
+      std::string index = keys_.blind_index(number, kCitizenNumberColumn);
+      s << "SELECT id FROM identity_accounts WHERE name = :n AND citizen_number_index = :c AND "
+           "kind = 'citizen' AND status = 'active'",
+          soci::use(*name), soci::use(index), soci::into(citizen);
       if (!s.got_data() || number.empty()) return fail("identity.agent.no_citizen", "agent");
       long long n = 0;
       s << "SELECT COUNT(*) FROM identity_enterprise_agents WHERE enterprise_id = :e AND "
@@ -431,7 +524,7 @@ Result<void> AccountStore::remove_agent(long long enterprise_id, long long citiz
                                         audit::AuditEvent who) {
   return db::guarded([&]() -> Result<void> {
     return db_.transaction([&](soci::session& s) -> Result<void> {
-      auto enterprise = load(s, enterprise_id);
+      auto enterprise = load(s, enterprise_id, keys_);
       if (!enterprise) return fail("identity.agent.not_enterprise", "account");
       soci::statement st = (s.prepare << "DELETE FROM identity_enterprise_agents WHERE "
                                          "enterprise_id = :e AND citizen_id = :c",
@@ -446,27 +539,28 @@ Result<void> AccountStore::remove_agent(long long enterprise_id, long long citiz
 }
 
 namespace {
-Result<std::vector<Account>> linked(db::Database& db, const char* sql, long long id) {
+Result<std::vector<Account>> linked(db::Database& db, const crypto::Keyring& keys, const char* sql,
+                                    long long id) {
   return db::guarded([&]() -> Result<std::vector<Account>> {
     auto s = db.acquire();
     std::vector<Account> out;
     soci::rowset<soci::row> rows =
         (s->prepare << fmt::format(fmt::runtime(sql), account_columns()), soci::use(id));
-    for (const auto& r : rows) out.push_back(account_from_db_row(r));
+    for (const auto& r : rows) out.push_back(account_from_db_row(r, keys));
     return out;
   });
 }
 }  // namespace
 
 Result<std::vector<Account>> AccountStore::agents(long long enterprise_id) {
-  return linked(db_,
+  return linked(db_, keys_,
                 "SELECT {} FROM identity_accounts WHERE id IN (SELECT citizen_id FROM "
                 "identity_enterprise_agents WHERE enterprise_id = :e) ORDER BY display_name",
                 enterprise_id);
 }
 
 Result<std::vector<Account>> AccountStore::principals_of_agent(long long citizen_id) {
-  return linked(db_,
+  return linked(db_, keys_,
                 "SELECT {} FROM identity_accounts WHERE id IN (SELECT enterprise_id FROM "
                 "identity_enterprise_agents WHERE citizen_id = :c) ORDER BY display_name",
                 citizen_id);
@@ -476,7 +570,7 @@ Result<void> AccountStore::set_positions(long long id, const std::vector<long lo
                                          audit::AuditEvent who) {
   return db::guarded([&]() -> Result<void> {
     return db_.transaction([&](soci::session& s) -> Result<void> {
-      auto a = load(s, id);
+      auto a = load(s, id, keys_);
       if (!a) return fail("identity.account.not_found", "account");
       if (a->kind != AccountKind::staff || !a->organ_id)
         return fail("identity.position.staff_only", "positions");

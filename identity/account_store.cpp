@@ -19,7 +19,18 @@ const char* const kAccountColumns =
     "password_changed_at, status, version, department_id, email, phone, address, citizen_number, "
     "credit_code, legal_representative";
 
-Account account_from_row(const soci::row& r) {
+// Opens a sealed column; a value that does not open is a damaged database,
+// not something a page can show.
+std::string open_field(const crypto::Keyring& keys, const std::string& stored,
+                       std::string_view column) {
+  auto plain = keys.decrypt(stored, column);
+  if (!plain)
+    throw std::runtime_error("identity_accounts: " + std::string(column) + " does not open (" +
+                             plain.error().key + ")");
+  return *plain;
+}
+
+Account account_from_row(const soci::row& r, const crypto::Keyring& keys) {
   Account a;
   a.id = db::row_int64(r, 0);
   a.name = r.get<std::string>(1);
@@ -33,9 +44,9 @@ Account account_from_row(const soci::row& r) {
   a.version = db::row_int64(r, 9);
   if (r.get_indicator(10) == soci::i_ok) a.department_id = db::row_int64(r, 10);
   a.email = r.get<std::string>(11);
-  a.phone = r.get<std::string>(12);
-  a.address = r.get<std::string>(13);
-  a.citizen_number = r.get<std::string>(14);
+  a.phone = open_field(keys, r.get<std::string>(12), kPhoneColumn);
+  a.address = open_field(keys, r.get<std::string>(13), kAddressColumn);
+  a.citizen_number = open_field(keys, r.get<std::string>(14), kCitizenNumberColumn);
   a.credit_code = r.get<std::string>(15);
   a.legal_representative = r.get<std::string>(16);
   return a;
@@ -44,18 +55,21 @@ Account account_from_row(const soci::row& r) {
 }  // namespace
 
 std::string account_columns() { return kAccountColumns; }
-Account account_from_db_row(const soci::row& r) { return account_from_row(r); }
+Account account_from_db_row(const soci::row& r, const crypto::Keyring& keys) {
+  return account_from_row(r, keys);
+}
 
 namespace {
 
 template <class Bind>
-Result<std::optional<Account>> find_one(db::Database& db, const std::string& where, Bind bind) {
+Result<std::optional<Account>> find_one(db::Database& db, const crypto::Keyring& keys,
+                                        const std::string& where, Bind bind) {
   return db::guarded([&]() -> Result<std::optional<Account>> {
     auto s = db.acquire();
     soci::rowset<soci::row> rows = (s->prepare << std::string("SELECT ") + kAccountColumns +
                                                       " FROM identity_accounts WHERE " + where,
                                     soci::use(bind));
-    for (const auto& r : rows) return std::optional<Account>(account_from_row(r));
+    for (const auto& r : rows) return std::optional<Account>(account_from_row(r, keys));
     return std::optional<Account>();
   });
 }
@@ -170,11 +184,11 @@ Result<std::vector<NewAdministrator>> AccountStore::create_administrators(audit:
 Result<std::optional<Account>> AccountStore::find_by_name(const std::string& name) {
   std::string lower = name;
   for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return find_one(db_, "name = :n", lower);
+  return find_one(db_, keys_, "name = :n", lower);
 }
 
 Result<std::optional<Account>> AccountStore::get(long long id) {
-  return find_one(db_, "id = :id", id);
+  return find_one(db_, keys_, "id = :id", id);
 }
 
 Result<std::string> AccountStore::password_hash(long long id) {

@@ -6,6 +6,11 @@
 // the roles; administrators are created only by `yiwang init`, exactly one of
 // each, with one-time passwords that must be changed at first sign-in.
 //
+// Phone numbers, addresses and citizen numbers are stored SM4-encrypted
+// (crypto::Keyring, each bound to its column), with HMAC-SM3 blind indexes of
+// the citizen number and the phone number for exact lookups; the database
+// never holds them in clear.
+//
 // Thread-safe: every call is its own transaction.
 #pragma once
 
@@ -17,6 +22,8 @@
 #include "audit/audit_log.hpp"
 #include "core/error.hpp"
 #include "core/identifier.hpp"
+#include "core/progress.hpp"
+#include "crypto/keyring.hpp"
 #include "db/database.hpp"
 #include "db/migration.hpp"
 #include "identity/password.hpp"
@@ -90,12 +97,20 @@ struct NewAdministrator {
 class AccountStore {
  public:
   // `divisions` checks the birth-place code of citizen numbers (may be empty).
-  AccountStore(db::Database& db, HashCost cost, core::DivisionExists divisions = {})
-      : db_(db), cost_(cost), divisions_(std::move(divisions)) {}
+  AccountStore(db::Database& db, const crypto::Keyring& keys, HashCost cost,
+               core::DivisionExists divisions = {})
+      : db_(db), keys_(keys), cost_(cost), divisions_(std::move(divisions)) {}
 
   static std::vector<db::Migration> migrations();
   // Profiles of citizens and enterprises, enterprise agents, staff positions.
   static std::vector<db::Migration> profile_migrations();
+  // Blind-index columns and the key id of each row's sealed fields.
+  static std::vector<db::Migration> sealing_migrations();
+
+  // Encrypts the personal fields of rows that hold them in clear (written
+  // before encryption) or under a key other than the active one (after a
+  // rotation). Returns how many rows it changed; safe to run again.
+  Result<long long> reseal(Progress& progress);
 
   // Creates a civil servant's account with a one-time password (system
   // administrator). Errors name the field and the rule.
@@ -172,13 +187,28 @@ class AccountStore {
                                 const std::function<void(soci::session&, const Account&)>& also);
 
   db::Database& db_;
+  const crypto::Keyring& keys_;
   HashCost cost_;
   core::DivisionExists divisions_;
 };
 
+// The columns whose values are sealed, as the keyring's contexts.
+inline constexpr std::string_view kPhoneColumn = "identity_accounts.phone";
+inline constexpr std::string_view kAddressColumn = "identity_accounts.address";
+inline constexpr std::string_view kCitizenNumberColumn = "identity_accounts.citizen_number";
+
 // The SELECT column list of an account and its row reader (identity/ only).
 std::string account_columns();
-Account account_from_db_row(const soci::row& r);
+Account account_from_db_row(const soci::row& r, const crypto::Keyring& keys);
+
+// The stored forms of the personal fields: sealed values, blind indexes and
+// the key id that sealed them (identity/ only).
+struct SealedFields {
+  std::string phone, phone_index, address, citizen_number, citizen_number_index;
+  long long key = 0;
+};
+SealedFields seal_fields(const crypto::Keyring& keys, std::string_view phone,
+                         std::string_view address, std::string_view citizen_number);
 
 // Checks a sign-in name: 3–32 characters, a lower-case letter first, then
 // letters, digits, '.', '_' or '-'. Returns it in lower case.

@@ -12,6 +12,7 @@
 
 #include "core/normalise.hpp"
 #include "db/dialect.hpp"
+#include "db/row_value.hpp"
 #include "identity/totp.hpp"
 
 namespace yiwang::identity {
@@ -59,18 +60,36 @@ struct TotpRow {
   long long version = 0;
 };
 
-std::optional<TotpRow> read_totp(soci::session& s, long long account_id) {
+// The keyring context of an account's secrets: a sealed secret copied to
+// another account's row does not open there.
+std::string secret_context(long long account_id) {
+  return "identity_totp:" + std::to_string(account_id);
+}
+
+// Opens a stored secret (fields_key 0: written in clear before encryption).
+std::string open_secret(const crypto::Keyring& keys, const std::string& stored, long long key,
+                        long long account_id) {
+  if (key == 0) return stored;
+  auto plain = keys.decrypt(stored, secret_context(account_id));
+  if (!plain)
+    throw std::runtime_error("identity_totp: the secret of account " + std::to_string(account_id) +
+                             " does not open (" + plain.error().key + ")");
+  return *plain;
+}
+
+std::optional<TotpRow> read_totp(soci::session& s, long long account_id,
+                                 const crypto::Keyring& keys) {
   std::string secret, pending;
-  long long last = 0, version = 0;
+  long long last = 0, version = 0, key = 0;
   soci::indicator secret_ind = soci::i_null, pending_ind = soci::i_null, last_ind = soci::i_null;
-  s << "SELECT secret, pending_secret, last_used_step, version FROM identity_totp "
+  s << "SELECT secret, pending_secret, last_used_step, version, fields_key FROM identity_totp "
        "WHERE account_id = :a",
       soci::use(account_id), soci::into(secret, secret_ind), soci::into(pending, pending_ind),
-      soci::into(last, last_ind), soci::into(version);
+      soci::into(last, last_ind), soci::into(version), soci::into(key);
   if (!s.got_data()) return std::nullopt;
   TotpRow row;
-  if (secret_ind == soci::i_ok) row.secret = secret;
-  if (pending_ind == soci::i_ok) row.pending = pending;
+  if (secret_ind == soci::i_ok) row.secret = open_secret(keys, secret, key, account_id);
+  if (pending_ind == soci::i_ok) row.pending = open_secret(keys, pending, key, account_id);
   if (last_ind == soci::i_ok) row.last_used_step = last;
   row.version = version;
   return row;
@@ -161,23 +180,31 @@ Result<PendingEnrolment> SecondFactorStore::begin_enrolment(long long account_id
       if (!name) return fail("identity.account.not_found");
       // A page shown again (reloaded, or opened in a second tab) keeps the
       // secret a person may have scanned already, for ten minutes.
-      std::string pending, since;
+      std::string stored, since;
+      long long key = 0;
       soci::indicator pending_ind = soci::i_null;
-      s << "SELECT pending_secret, updated_at FROM identity_totp WHERE account_id = :a",
-          soci::use(account_id), soci::into(pending, pending_ind), soci::into(since);
+      s << "SELECT pending_secret, updated_at, fields_key FROM identity_totp WHERE account_id = :a",
+          soci::use(account_id), soci::into(stored, pending_ind), soci::into(since),
+          soci::into(key);
       auto ten_minutes_ago =
           fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
                       std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now() -
                                                                std::chrono::minutes(10)));
-      if (s.got_data() && pending_ind == soci::i_ok && since > ten_minutes_ago)
+      if (s.got_data() && pending_ind == soci::i_ok && since > ten_minutes_ago) {
+        std::string pending = open_secret(keys_, stored, key, account_id);
         if (auto bytes = base32_decode(pending))
           return PendingEnrolment{pending, otpauth_uri(issuer_, *name, *bytes)};
+      }
       std::string now = db::utc_now();
-      s << "INSERT INTO identity_totp (account_id, pending_secret, version, updated_at) "
-           "VALUES (:a, :p, 1, :t) ON CONFLICT (account_id) DO UPDATE SET "
+      std::string sealed = keys_.encrypt(text, secret_context(account_id));
+      long long active = keys_.active_key_id();
+      // An active secret in the row was sealed by the same keyring (the
+      // clear ones are sealed at migration), so fields_key stays truthful.
+      s << "INSERT INTO identity_totp (account_id, pending_secret, version, updated_at, "
+           "fields_key) VALUES (:a, :p, 1, :t, :k) ON CONFLICT (account_id) DO UPDATE SET "
            "pending_secret = excluded.pending_secret, version = identity_totp.version + 1, "
-           "updated_at = excluded.updated_at",
-          soci::use(account_id), soci::use(text), soci::use(now);
+           "updated_at = excluded.updated_at, fields_key = excluded.fields_key",
+          soci::use(account_id), soci::use(sealed), soci::use(now), soci::use(active);
       audit::AuditLog::record(s, event(who, "identity.totp.enrolment_started", *name, true));
       return PendingEnrolment{text, otpauth_uri(issuer_, *name, secret)};
     });
@@ -193,7 +220,7 @@ Result<std::vector<std::string>> SecondFactorStore::confirm_enrolment(long long 
     return db_.transaction([&](soci::session& s) -> Result<Decision<Codes>> {
       auto name = account_name(s, account_id);
       if (!name) return fail("identity.account.not_found");
-      auto row = read_totp(s, account_id);
+      auto row = read_totp(s, account_id, keys_);
       if (!row || !row->pending) return fail("identity.totp.no_pending");
       auto secret = base32_decode(*row->pending);
       if (!secret) return std::unexpected(secret.error());
@@ -221,8 +248,10 @@ Result<std::vector<std::string>> SecondFactorStore::confirm_enrolment(long long 
 Result<bool> SecondFactorStore::enrolled(long long account_id) {
   return db::guarded([&]() -> Result<bool> {
     auto s = db_.acquire();
-    auto row = read_totp(*s, account_id);
-    return row && row->secret.has_value();
+    long long n = 0;
+    *s << "SELECT COUNT(*) FROM identity_totp WHERE account_id = :a AND secret IS NOT NULL",
+        soci::use(account_id), soci::into(n);
+    return n > 0;
   });
 }
 
@@ -233,7 +262,7 @@ Result<void> SecondFactorStore::verify(long long account_id, std::string_view co
     return db_.transaction([&](soci::session& s) -> Result<Decision<Done>> {
       auto name = account_name(s, account_id);
       if (!name) return fail("identity.account.not_found");
-      auto row = read_totp(s, account_id);
+      auto row = read_totp(s, account_id, keys_);
       if (!row || !row->secret) return fail("identity.totp.not_enrolled");
       auto secret = base32_decode(*row->secret);
       if (!secret) return std::unexpected(secret.error());
@@ -269,7 +298,7 @@ Result<int> SecondFactorStore::use_recovery_code(long long account_id, std::stri
     return db_.transaction([&](soci::session& s) -> Result<Decision<int>> {
       auto name = account_name(s, account_id);
       if (!name) return fail("identity.account.not_found");
-      auto row = read_totp(s, account_id);
+      auto row = read_totp(s, account_id, keys_);
       if (!row || !row->secret) return fail("identity.totp.not_enrolled");
       Error wrong("identity.recovery.wrong_code", "code");
       if (normal) {
@@ -307,7 +336,7 @@ Result<std::vector<std::string>> SecondFactorStore::regenerate_recovery_codes(
     return db_.transaction([&](soci::session& s) -> Result<std::vector<std::string>> {
       auto name = account_name(s, account_id);
       if (!name) return fail("identity.account.not_found");
-      auto row = read_totp(s, account_id);
+      auto row = read_totp(s, account_id, keys_);
       if (!row || !row->secret) return fail("identity.totp.not_enrolled");
       auto codes = replace_recovery_codes(s, account_id);
       audit::AuditLog::record(s, event(who, "identity.recovery.regenerated", *name, true));
@@ -368,6 +397,54 @@ std::string recovery_code_digest(std::string_view code) {
   std::string out;
   for (unsigned i = 0; i < len; ++i) out += fmt::format("{:02x}", md[i]);
   return out;
+}
+
+Result<long long> SecondFactorStore::reseal(Progress& progress) {
+  long long active = keys_.active_key_id();
+  auto n = db::guarded([&]() -> Result<long long> {
+    return db_.transaction([&](soci::session& s) -> Result<long long> {
+      struct Row {
+        long long account, key;
+        std::optional<std::string> secret, pending;
+      };
+      std::vector<Row> rows;
+      soci::rowset<soci::row> rs =
+          (s.prepare << "SELECT account_id, fields_key, secret, pending_secret FROM identity_totp "
+                        "WHERE fields_key <> :k",
+           soci::use(active));
+      for (const auto& r : rs) {
+        Row row{db::row_int64(r, 0), db::row_int64(r, 1), std::nullopt, std::nullopt};
+        if (r.get_indicator(2) == soci::i_ok) row.secret = r.get<std::string>(2);
+        if (r.get_indicator(3) == soci::i_ok) row.pending = r.get<std::string>(3);
+        rows.push_back(std::move(row));
+      }
+      for (auto& row : rows) {
+        auto reseal_one = [&](const std::optional<std::string>& stored) {
+          std::optional<std::string> out;
+          if (stored) {
+            std::string plain = open_secret(keys_, *stored, row.key, row.account);
+            out = keys_.encrypt(plain, secret_context(row.account));
+            crypto::wipe(plain);
+          }
+          return out;
+        };
+        auto secret = reseal_one(row.secret), pending = reseal_one(row.pending);
+        soci::indicator si = secret ? soci::i_ok : soci::i_null;
+        soci::indicator pi = pending ? soci::i_ok : soci::i_null;
+        std::string sv = secret.value_or(""), pv = pending.value_or("");
+        s << "UPDATE identity_totp SET secret = :s, pending_secret = :p, fields_key = :k WHERE "
+             "account_id = :a",
+            soci::use(sv, si), soci::use(pv, pi), soci::use(active), soci::use(row.account);
+      }
+      return static_cast<long long>(rows.size());
+    });
+  });
+  if (n && *n) {
+    progress.update("encrypting authenticator secrets", static_cast<std::uint64_t>(*n),
+                    static_cast<std::uint64_t>(*n));
+    progress.finish("encrypting authenticator secrets");
+  }
+  return n;
 }
 
 }  // namespace yiwang::identity

@@ -31,6 +31,8 @@
 
 #include "audit/audit_log.hpp"
 #include "core/error.hpp"
+#include "core/progress.hpp"
+#include "crypto/keyring.hpp"
 #include "db/database.hpp"
 #include "db/migration.hpp"
 #include "identity/session_store.hpp"
@@ -46,11 +48,17 @@ struct PendingEnrolment {
 class SecondFactorStore {
  public:
   // `issuer` names the system in the authenticator app (UTF-8).
-  explicit SecondFactorStore(db::Database& db, std::string issuer = "一网")
-      : db_(db), issuer_(std::move(issuer)) {}
+  // Secrets are stored sealed under the keyring's field key, bound to their
+  // account.
+  SecondFactorStore(db::Database& db, const crypto::Keyring& keys, std::string issuer = "一网")
+      : db_(db), keys_(keys), issuer_(std::move(issuer)) {}
 
   // Migration identity 7: identity_totp and identity_recovery_codes.
   static std::vector<db::Migration> migrations();
+
+  // Seals secrets stored in clear (before encryption) or under a retired
+  // key; returns how many accounts' rows it changed.
+  Result<long long> reseal(Progress& progress);
 
   // Stores a new pending secret for the account and returns it; a pending
   // secret stored in the last ten minutes is returned again instead (the
@@ -95,6 +103,7 @@ class SecondFactorStore {
 
  private:
   db::Database& db_;
+  const crypto::Keyring& keys_;
   std::string issuer_;
 };
 

@@ -76,7 +76,7 @@ TEST(SecondFactor, EnrolVerifyRecoverDisable) {
   TestServer s;
   REQUIRE_SERVER(s);
   ensure_tables(s.app().database());
-  identity::SecondFactorStore store(s.app().database(), "示范市人民政府");
+  identity::SecondFactorStore store(s.app().database(), s.app().keyring(), "示范市人民政府");
   long long id = sysadmin(s);
   ASSERT_NE(id, 0);
   EXPECT_FALSE(store.enrolled(id).value());
@@ -198,7 +198,7 @@ TEST(SecondFactor, ConcurrentUsesOfOneCodeGiveOneSuccess) {
   TestServer s;
   REQUIRE_SERVER(s);
   ensure_tables(s.app().database());
-  identity::SecondFactorStore store(s.app().database());
+  identity::SecondFactorStore store(s.app().database(), s.app().keyring());
   long long id = sysadmin(s);
   auto pending = store.begin_enrolment(id, user());
   ASSERT_TRUE(pending);
@@ -240,7 +240,7 @@ TEST(SecondFactor, NewEnrolmentKeepsTheOldSecretUntilConfirmed) {
   TestServer s;
   REQUIRE_SERVER(s);
   ensure_tables(s.app().database());
-  identity::SecondFactorStore store(s.app().database());
+  identity::SecondFactorStore store(s.app().database(), s.app().keyring());
   long long id = sysadmin(s);
   auto first = store.begin_enrolment(id, user());
   ASSERT_TRUE(first);
@@ -274,7 +274,7 @@ TEST(SecondFactor, TheEnrolmentPageShownAgainKeepsThePendingSecret) {
   TestServer s;
   REQUIRE_SERVER(s);
   ensure_tables(s.app().database());
-  identity::SecondFactorStore store(s.app().database());
+  identity::SecondFactorStore store(s.app().database(), s.app().keyring());
   long long id = sysadmin(s);
   auto first = store.begin_enrolment(id, user());
   auto again = store.begin_enrolment(id, user());
