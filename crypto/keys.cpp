@@ -62,9 +62,15 @@ const EVP_MD* sm3_md() {
   return md;
 }
 
+// A digest context, and the key context set on it (which the caller owns:
+// EVP_MD_CTX_set_pkey_ctx does not hand it over).
 struct MdCtx {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  ~MdCtx() { EVP_MD_CTX_free(ctx); }
+  EVP_PKEY_CTX* pctx = nullptr;
+  ~MdCtx() {
+    EVP_MD_CTX_free(ctx);
+    EVP_PKEY_CTX_free(pctx);
+  }
 };
 
 struct PkeyCtx {
@@ -77,16 +83,13 @@ struct PkeyCtx {
 
 // Prepares a digest-sign or digest-verify context with the SM2 ID set on it.
 template <class Init>
-bool init_with_id(EVP_MD_CTX* mctx, EVP_PKEY* key, KeyAlgorithm a, std::string_view id, Init init) {
-  if (a == KeyAlgorithm::ed25519) return init(mctx, nullptr, nullptr, key) == 1;
-  EVP_PKEY_CTX* pctx = EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr);
-  if (!pctx) return false;
-  if (EVP_PKEY_CTX_set1_id(pctx, id.data(), static_cast<int>(id.size())) != 1) {
-    EVP_PKEY_CTX_free(pctx);
+bool init_with_id(MdCtx& m, EVP_PKEY* key, KeyAlgorithm a, std::string_view id, Init init) {
+  if (a == KeyAlgorithm::ed25519) return init(m.ctx, nullptr, nullptr, key) == 1;
+  m.pctx = EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr);
+  if (!m.pctx || EVP_PKEY_CTX_set1_id(m.pctx, id.data(), static_cast<int>(id.size())) != 1)
     return false;
-  }
-  EVP_MD_CTX_set_pkey_ctx(mctx, pctx);  // the MD context now owns pctx
-  return init(mctx, nullptr, sm3_md(), key) == 1;
+  EVP_MD_CTX_set_pkey_ctx(m.ctx, m.pctx);
+  return init(m.ctx, nullptr, sm3_md(), key) == 1;
 }
 
 std::string der_of(EVP_PKEY* key, bool private_part) {
@@ -233,7 +236,7 @@ bool PublicKey::verify(std::string_view message, std::string_view signature,
     return false;
   }
   MdCtx m;
-  if (!init_with_id(m.ctx, key_.get(), algorithm_, id,
+  if (!init_with_id(m, key_.get(), algorithm_, id,
                     [](EVP_MD_CTX* c, EVP_PKEY_CTX** p, const EVP_MD* md, EVP_PKEY* k) {
                       return EVP_DigestVerifyInit(c, p, md, nullptr, k);
                     }))
@@ -349,7 +352,7 @@ PublicKey PrivateKey::public_key() const {
 
 std::string PrivateKey::sign(std::string_view message, std::string_view id) const {
   MdCtx m;
-  if (!init_with_id(m.ctx, key_.get(), algorithm_, id,
+  if (!init_with_id(m, key_.get(), algorithm_, id,
                     [](EVP_MD_CTX* c, EVP_PKEY_CTX** p, const EVP_MD* md, EVP_PKEY* k) {
                       return EVP_DigestSignInit(c, p, md, nullptr, k);
                     }))
