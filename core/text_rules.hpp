@@ -22,6 +22,10 @@ std::string cut_utf8(std::string_view text, std::size_t max_bytes);
 // Trims ASCII and ideographic (U+3000) spaces at both ends.
 std::string trim_text(std::string_view text);
 
+// Text escaped for XML and HTML content and double- or single-quoted
+// attribute values (& < > " ').
+std::string xml_escape(std::string_view text);
+
 // The value of a hex digit (either case), or -1.
 inline int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';

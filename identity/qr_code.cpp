@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <qrencode.h>
 
+#include "core/text_rules.hpp"
+
 namespace yiwang::identity {
 
 namespace {
@@ -15,33 +17,6 @@ constexpr int kQuietZone = 4;  // modules of light margin on each side (ISO/IEC 
 struct QrFree {
   void operator()(QRcode* q) const { QRcode_free(q); }
 };
-
-// Text escaped for an XML attribute value in double quotes.
-std::string xml_attribute(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -71,7 +46,7 @@ Result<std::string> qr_svg(std::string_view text, std::string_view aria_label) {
   }
   return fmt::format(
       R"(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {0} {0}" role="img" aria-label="{1}" shape-rendering="crispEdges"><rect width="{0}" height="{0}" fill="#fff"/><path fill="#000" d="{2}"/></svg>)",
-      size, xml_attribute(aria_label), path);
+      size, core::xml_escape(aria_label), path);
 }
 
 }  // namespace yiwang::identity
