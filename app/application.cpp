@@ -11,6 +11,7 @@
 #include "app/master_key.hpp"
 #include "app/system_routes.hpp"
 #include "audit/audit_log.hpp"
+#include "ca/ca_routes.hpp"
 #include "db/migration.hpp"
 #include "http/csrf.hpp"
 #include "identity/account_routes.hpp"
@@ -37,7 +38,8 @@ std::vector<db::Migration> all_migrations() {
         identity::SignIn::migrations(), identity::RoleStore::migrations(),
         identity::AccountStore::profile_migrations(), identity::SecondFactorStore::migrations(),
         identity::PasswordResetStore::migrations(), identity::AccountStore::sealing_migrations(),
-        mail::Outbox::migrations(), portal::SiteSettings::migrations()})
+        ca::Authority::migrations(), mail::Outbox::migrations(),
+        portal::SiteSettings::migrations()})
     out.insert(out.end(), list.begin(), list.end());
   return out;
 }
@@ -162,6 +164,10 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
   std::string base_url = app->config_.base_url;
   if (base_url.empty())
     base_url = fmt::format("http://{}:{}", app->config_.internet.host, app->config_.internet.port);
+  app->authority_ = std::make_unique<ca::Authority>(
+      *app->db_, *app->keyring_,
+      crypto::parse_key_algorithm(cf.signature_algorithm).value_or(crypto::KeyAlgorithm::sm2),
+      base_url + "/ca/crl");
   app->services_ = std::unique_ptr<identity::Services>(new identity::Services{*app->pages_,
                                                                               *app->sign_in_,
                                                                               *app->sessions_,
@@ -259,6 +265,7 @@ void Application::register_routes() {
   identity::register_identity_api(router_, *services_);
   identity::add_admin_nav(*pages_);
   office::register_workdays_routes(router_, *pages_, calendar_);
+  ca::register_ca_public_routes(router_, *pages_, *authority_);
   register_system_routes(router_, *db_, metrics_, openapi_);
   authorizer_->check_routes(router_);
 }

@@ -10,6 +10,7 @@
 #include "app/config.hpp"
 #include "audit/audit_log.hpp"
 #include "audit/audit_sealer.hpp"
+#include "ca/authority.hpp"
 #include "core/error.hpp"
 #include "core/progress.hpp"
 #include "core/work_calendar.hpp"
@@ -59,6 +60,7 @@ class Application {
   db::Database& database() { return *db_; }
   audit::AuditLog& audit_log() { return *audit_; }
   crypto::Keyring& keyring() { return *keyring_; }
+  ca::Authority& authority() { return *authority_; }
   identity::OrganStore& organs() { return *organs_; }
   identity::AccountStore& accounts() { return *accounts_; }
   identity::SessionStore& sessions() { return *sessions_; }
@@ -93,6 +95,7 @@ class Application {
   std::unique_ptr<registry::DivisionStore> divisions_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<crypto::Keyring> keyring_;
+  std::unique_ptr<ca::Authority> authority_;
   std::unique_ptr<identity::OrganStore> organs_;
   std::unique_ptr<identity::AccountStore> accounts_;
   std::unique_ptr<identity::SessionStore> sessions_;

@@ -8,6 +8,8 @@
 #include <CLI/CLI.hpp>
 
 #include "app/application.hpp"
+#include "app/cli_messages.hpp"
+#include "app/crypto_cli.hpp"
 #include "app/demo_city.hpp"
 #include "app/logging.hpp"
 #include "app/master_key.hpp"
@@ -40,16 +42,6 @@ struct Globals {
   std::string data_dir;
   std::string config_file;
   std::string lang = "zh-CN";
-};
-
-// Catalogue for command-line messages (loaded lazily from the share dir).
-struct Messages {
-  render::Catalogue catalogue;
-  std::string lang;
-  std::string operator()(const Error& e) const { return catalogue.message(lang, e); }
-  std::string text(std::string_view key, const std::map<std::string, std::string>& p = {}) const {
-    return catalogue.text(lang, key, p);
-  }
 };
 
 std::filesystem::path config_path(const Globals& g) {
@@ -91,15 +83,17 @@ audit::AuditEvent cli_actor() {
   return who;
 }
 
-int report(const Messages& msg, const Error& e) {
-  std::string text = msg(e);
-  if (!msg.catalogue.has(msg.lang, e.key)) {
-    // No catalogue (e.g. the catalogue itself failed to load): say it raw.
-    text = e.key;
-    for (const auto& [k, v] : e.params) text += " " + k + "=" + v;
-  }
-  std::cerr << "yiwang: " << text << "\n";
-  return kFailed;
+// Creates the root CA unless it exists and says which it is.
+int init_ca(Application& app, const Messages& msg) {
+  std::string name = msg.catalogue.text("zh-CN", "ca.root_name", {{"site", app.site().get().name}});
+  auto root = app.authority().init(name, cli_actor());
+  if (!root) return report(msg, root.error());
+  std::cout << msg.text(root->second ? "cli.ca.created" : "cli.ca.exists",
+                        {{"subject", root->first.subject().text()},
+                         {"serial", root->first.serial()},
+                         {"fingerprint", root->first.fingerprint()}})
+            << "\n";
+  return kOk;
 }
 
 int cmd_init(const Globals& g, bool force, const std::string& site_name) {
@@ -147,6 +141,7 @@ int cmd_init(const Globals& g, bool force, const std::string& site_name) {
   if (!n) return report(msg, n.error());
   auto admins = (*app)->accounts().create_administrators(cli_actor());
   if (!admins) return report(msg, admins.error());
+  if (int rc = init_ca(**app, msg); rc != kOk) return rc;
   std::cout << msg.text("cli.init.done", {{"path", std::filesystem::absolute(dir).string()},
                                           {"count", std::to_string(*n)}})
             << "\n\n";
@@ -280,6 +275,42 @@ int cmd_audit_verify(const Globals& g) {
   return kFailed;
 }
 
+int cmd_ca_init(const Globals& g) {
+  auto app = open_app(g, true);
+  Messages msg = messages_for(g, YIWANG_SHARE_DIR);
+  if (!app) return report(msg, app.error());
+  ProgressBar bar;
+  if (auto n = (*app)->migrate(bar); !n) return report(msg, n.error());
+  return init_ca(**app, msg);
+}
+
+// A new field key, and every sealed field moved to it.
+int cmd_keys_rotate(const Globals& g) {
+  auto app = open_app(g, true);
+  Messages msg = messages_for(g, YIWANG_SHARE_DIR);
+  if (!app) return report(msg, app.error());
+  ProgressBar bar;
+  if (auto n = (*app)->migrate(bar); !n) return report(msg, n.error());
+  audit::AuditEvent who = cli_actor();
+  who.event = "crypto.key.rotated";
+  who.object = "keyring:field";
+  auto id = (*app)->keyring().rotate([&](soci::session& s) {
+    long long next = 0;
+    s << "SELECT MAX(id) FROM crypto_keys WHERE purpose = 'field'", soci::into(next);
+    who.detail = "field key " + std::to_string(next);
+    audit::AuditLog::record(s, who);
+  });
+  if (!id) return report(msg, id.error());
+  auto accounts = (*app)->accounts().reseal(bar);
+  if (!accounts) return report(msg, accounts.error());
+  auto secrets = (*app)->second_factor().reseal(bar);
+  if (!secrets) return report(msg, secrets.error());
+  std::cout << msg.text("cli.keys.rotated", {{"id", std::to_string(*id)},
+                                             {"count", std::to_string(*accounts + *secrets)}})
+            << "\n";
+  return kOk;
+}
+
 int cmd_check_id(const Globals& g, const std::string& kind_text, const std::string& value) {
   auto config = config_for(g);
   Messages msg =
@@ -409,6 +440,17 @@ int run_cli(int argc, char** argv) {
                        "check the audit log's SM3 hash chain and name the first broken record")
       ->callback([&] { rc = cmd_audit_verify(g); });
 
+  auto* ca = cli.add_subcommand("ca", "the platform certification authority");
+  ca->require_subcommand(1);
+  ca->add_subcommand("init", "create the SM2 root certificate unless it exists (yiwang init does)")
+      ->callback([&] { rc = cmd_ca_init(g); });
+
+  auto* keys = cli.add_subcommand("keys", "the platform's encryption keys");
+  keys->require_subcommand(1);
+  keys->add_subcommand("rotate",
+                       "make a new field-encryption key and re-encrypt every sealed field with it")
+      ->callback([&] { rc = cmd_keys_rotate(g); });
+
   std::string kind, value;
   auto* check =
       cli.add_subcommand("check-id", "check an identifier: citizen, uscc, orgcode or division");
@@ -432,6 +474,15 @@ int run_cli(int argc, char** argv) {
   between->add_option("from", a, "YYYY-MM-DD")->required();
   between->add_option("to", b, "YYYY-MM-DD")->required();
   between->callback([&] { rc = cmd_workdays(g, "between", a, b); });
+
+  add_crypto_commands(
+      cli,
+      [&] {
+        auto config = config_for(g);
+        return messages_for(g,
+                            config ? config->share_dir : std::filesystem::path(YIWANG_SHARE_DIR));
+      },
+      rc);
 
   try {
     cli.parse(argc, argv);

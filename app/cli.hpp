@@ -1,6 +1,6 @@
-// The `yiwang` command line: init, serve, migrate, demo, import, check-id,
-// version, workdays. Exit status 0 on success, 1 when the command failed (or
-// an identifier is invalid), 2 on a usage error.
+// The `yiwang` command line: init, serve, migrate, demo, import, audit, ca,
+// keys, crypto, check-id, version, workdays. Exit status 0 on success, 1 when the command failed
+// (or an identifier is invalid), 2 on a usage error.
 #pragma once
 
 namespace yiwang::app {

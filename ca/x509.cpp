@@ -4,6 +4,8 @@
 #include <ctime>
 #include <stdexcept>
 
+#include <fmt/chrono.h>
+#include <fmt/format.h>
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -166,6 +168,24 @@ constexpr std::array<std::pair<RevocationReason, std::string_view>, 6> kReasons 
 constexpr std::array<std::string_view, 4> kKinds = {"root", "seal", "personal", "node"};
 
 }  // namespace
+
+std::string format_time(Time t) { return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", t); }
+
+std::optional<Time> parse_time(std::string_view text) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  char z = 0;
+  std::string str(text);
+  if (str.size() != 20 ||
+      std::sscanf(str.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &z) != 7 ||
+      z != 'Z')
+    return std::nullopt;
+  std::chrono::year_month_day ymd{std::chrono::year(y),
+                                  std::chrono::month(static_cast<unsigned>(mo)),
+                                  std::chrono::day(static_cast<unsigned>(d))};
+  if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
+  return Time(std::chrono::sys_days(ymd)) + std::chrono::hours(h) + std::chrono::minutes(mi) +
+         std::chrono::seconds(s);
+}
 
 std::string DistinguishedName::text() const {
   std::string out;

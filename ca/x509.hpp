@@ -24,6 +24,10 @@ namespace yiwang::ca {
 
 using Time = std::chrono::sys_seconds;
 
+// UTC times as stored: "YYYY-MM-DDTHH:MM:SSZ".
+std::string format_time(Time t);
+std::optional<Time> parse_time(std::string_view text);
+
 struct DistinguishedName {
   std::string country = "CN";
   std::string organisation;   // O: the organ, or the platform for the root

@@ -2,6 +2,7 @@
 // exit statuses.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <sstream>
 
 #include "app/cli.hpp"
@@ -216,4 +217,69 @@ TEST(Cli, VersionAndHelp) {
   EXPECT_EQ(sub.status, 0);
   EXPECT_NE(sub.out.find("YYYY-MM-DD"), std::string::npos);
   EXPECT_EQ(run({"frobnicate"}).status, 2);
+}
+
+TEST(Cli, InitWritesTheMasterKeyAndTheRootCaKeysRotate) {
+  if (on_postgresql())
+    GTEST_SKIP() << "the command-line installation uses the embedded SQLite database";
+  TempDir dir;
+  std::string d = (dir.path() / "data").string();
+  auto init = run({"--lang", "en", "--data-dir", d, "init"});
+  ASSERT_EQ(init.status, 0) << init.err;
+  auto key_file = dir.path() / "data" / "master.key";
+  EXPECT_NE(init.out.find(key_file.string()), std::string::npos) << init.out;
+  auto perms = std::filesystem::status(key_file).permissions();
+  EXPECT_EQ(perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+            std::filesystem::perms::none);
+  EXPECT_NE(init.out.find("root certificate was created"), std::string::npos) << init.out;
+
+  // The root certificate init printed is the one the installation serves.
+  std::string serial;
+  {
+    auto app = open_installation(d);
+    ASSERT_TRUE(app);
+    auto root = app->authority().root();
+    ASSERT_TRUE(root) << root.error().key;
+    serial = root->serial();
+    EXPECT_NE(init.out.find(serial), std::string::npos) << init.out;
+    EXPECT_NE(init.out.find(root->fingerprint()), std::string::npos);
+  }
+  auto ca = run({"--lang", "en", "--data-dir", d, "ca", "init"});
+  EXPECT_EQ(ca.status, 0) << ca.err;
+  EXPECT_NE(ca.out.find("exists already"), std::string::npos) << ca.out;
+  EXPECT_NE(ca.out.find(serial), std::string::npos);
+
+  auto rotate = run({"--lang", "en", "--data-dir", d, "keys", "rotate"});
+  ASSERT_EQ(rotate.status, 0) << rotate.err;
+  EXPECT_NE(rotate.out.find("re-encrypted"), std::string::npos) << rotate.out;
+  {
+    auto app = open_installation(d);
+    ASSERT_TRUE(app);
+    auto keys = app->keyring().keys();
+    ASSERT_TRUE(keys);
+    int field = 0;
+    for (const auto& k : *keys) field += k.purpose == "field";
+    EXPECT_EQ(field, 2);
+    auto admin = app->accounts().find_by_name("sysadmin");
+    ASSERT_TRUE(admin && *admin);  // still readable under the new key
+    auto records = app->audit_log().find({.event = "crypto.key.rotated"});
+    ASSERT_TRUE(records);
+    EXPECT_EQ(records->size(), 1u);
+  }
+
+  // The master key file's rules hold for every command that opens the data.
+  std::filesystem::permissions(key_file, std::filesystem::perms::others_read,
+                               std::filesystem::perm_options::add);
+  auto open_file = run({"--lang", "en", "--data-dir", d, "migrate"});
+  EXPECT_EQ(open_file.status, 1);
+  EXPECT_NE(open_file.err.find("chmod 600"), std::string::npos) << open_file.err;
+  std::filesystem::permissions(
+      key_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  {
+    std::ofstream out(key_file, std::ios::trunc);
+    out << "another secret that is long enough to be accepted\n";
+  }
+  auto wrong = run({"--lang", "en", "--data-dir", d, "migrate"});
+  EXPECT_EQ(wrong.status, 1);
+  EXPECT_NE(wrong.err.find("does not match this database"), std::string::npos) << wrong.err;
 }
