@@ -38,7 +38,7 @@ std::vector<db::Migration> all_migrations() {
         identity::SignIn::migrations(), identity::RoleStore::migrations(),
         identity::AccountStore::profile_migrations(), identity::SecondFactorStore::migrations(),
         identity::PasswordResetStore::migrations(), identity::AccountStore::sealing_migrations(),
-        ca::Authority::migrations(), mail::Outbox::migrations(),
+        ca::Authority::migrations(), ca::SealStore::migrations(), mail::Outbox::migrations(),
         portal::SiteSettings::migrations()})
     out.insert(out.end(), list.begin(), list.end());
   return out;
@@ -168,6 +168,8 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
       *app->db_, *app->keyring_,
       crypto::parse_key_algorithm(cf.signature_algorithm).value_or(crypto::KeyAlgorithm::sm2),
       base_url + "/ca/crl");
+  app->seals_ = std::make_unique<ca::SealStore>(*app->db_, *app->authority_, *app->organs_,
+                                                *app->second_factor_);
   app->services_ = std::unique_ptr<identity::Services>(new identity::Services{*app->pages_,
                                                                               *app->sign_in_,
                                                                               *app->sessions_,

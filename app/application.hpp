@@ -11,6 +11,7 @@
 #include "audit/audit_log.hpp"
 #include "audit/audit_sealer.hpp"
 #include "ca/authority.hpp"
+#include "ca/seal_store.hpp"
 #include "core/error.hpp"
 #include "core/progress.hpp"
 #include "core/work_calendar.hpp"
@@ -61,6 +62,7 @@ class Application {
   audit::AuditLog& audit_log() { return *audit_; }
   crypto::Keyring& keyring() { return *keyring_; }
   ca::Authority& authority() { return *authority_; }
+  ca::SealStore& seals() { return *seals_; }
   identity::OrganStore& organs() { return *organs_; }
   identity::AccountStore& accounts() { return *accounts_; }
   identity::SessionStore& sessions() { return *sessions_; }
@@ -96,6 +98,7 @@ class Application {
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<crypto::Keyring> keyring_;
   std::unique_ptr<ca::Authority> authority_;
+  std::unique_ptr<ca::SealStore> seals_;
   std::unique_ptr<identity::OrganStore> organs_;
   std::unique_ptr<identity::AccountStore> accounts_;
   std::unique_ptr<identity::SessionStore> sessions_;
