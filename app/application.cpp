@@ -12,6 +12,9 @@
 #include "app/system_routes.hpp"
 #include "audit/audit_log.hpp"
 #include "ca/ca_routes.hpp"
+#include "ca/permissions.hpp"
+#include "ca/seal_pages.hpp"
+#include "ca/verify_routes.hpp"
 #include "db/migration.hpp"
 #include "http/csrf.hpp"
 #include "identity/account_routes.hpp"
@@ -147,6 +150,7 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
   app->sign_in_ = std::make_unique<identity::SignIn>(*app->db_, *app->accounts_, *app->sessions_,
                                                      cost, lockout);
   identity::declare_identity_permissions(app->permissions_);
+  ca::declare_ca_permissions(app->permissions_);
   app->roles_ = std::make_unique<identity::RoleStore>(*app->db_, app->permissions_, *app->organs_,
                                                       *app->sessions_);
   app->second_factor_ = std::make_unique<identity::SecondFactorStore>(*app->db_, *app->keyring_,
@@ -184,6 +188,8 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
                                                                               app->password_policy_,
                                                                               base_url,
                                                                               {}});
+  app->ca_services_ = std::unique_ptr<ca::CaServices>(
+      new ca::CaServices{*app->services_, *app->authority_, *app->seals_});
   // The stage a new session starts in: the second factor when enrolled,
   // enrolment when the policy requires it of an intranet account.
   identity::SecondFactorStore* second = app->second_factor_.get();
@@ -266,8 +272,11 @@ void Application::register_routes() {
   identity::register_directory_routes(router_, *services_);
   identity::register_identity_api(router_, *services_);
   identity::add_admin_nav(*pages_);
+  ca::add_seal_nav(*pages_);
   office::register_workdays_routes(router_, *pages_, calendar_);
   ca::register_ca_public_routes(router_, *pages_, *authority_);
+  ca::register_seal_routes(router_, *ca_services_);
+  ca::register_verify_routes(router_, *pages_, *seals_);
   register_system_routes(router_, *db_, metrics_, openapi_);
   authorizer_->check_routes(router_);
 }

@@ -11,6 +11,7 @@
 #include "audit/audit_log.hpp"
 #include "audit/audit_sealer.hpp"
 #include "ca/authority.hpp"
+#include "ca/seal_routes.hpp"
 #include "ca/seal_store.hpp"
 #include "core/error.hpp"
 #include "core/progress.hpp"
@@ -99,6 +100,7 @@ class Application {
   std::unique_ptr<crypto::Keyring> keyring_;
   std::unique_ptr<ca::Authority> authority_;
   std::unique_ptr<ca::SealStore> seals_;
+  std::unique_ptr<ca::CaServices> ca_services_;
   std::unique_ptr<identity::OrganStore> organs_;
   std::unique_ptr<identity::AccountStore> accounts_;
   std::unique_ptr<identity::SessionStore> sessions_;

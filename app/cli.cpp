@@ -1,5 +1,11 @@
 #include "app/cli.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <fstream>
 #include <iostream>
 
@@ -197,6 +203,9 @@ int cmd_demo(const Globals& g, const std::string& from) {
   if (!organs) return report(msg, organs.error());
   auto staff = load_demo_staff((*app)->organs(), (*app)->accounts(), (*app)->roles(), cli_actor());
   if (!staff) return report(msg, staff.error());
+  auto seals = load_demo_seals((*app)->organs(), (*app)->accounts(), (*app)->roles(),
+                               (*app)->authority(), (*app)->seals(), cli_actor());
+  if (!seals) return report(msg, seals.error());
   std::cout << msg.text("cli.demo.done", {{"name", name}}) << "\n\n";
   if (staff->accounts.empty()) {
     std::cout << msg.text("cli.demo.no_new_staff") << "\n";
@@ -213,6 +222,13 @@ int cmd_demo(const Globals& g, const std::string& from) {
                              {"password", a.created.one_time_password}})
                 << "\n";
   }
+  if (seals->no_ca)
+    std::cout << msg.text("cli.demo.no_ca") << "\n";
+  else if (seals->seals_created > 0)
+    std::cout << msg.text("cli.demo.seals", {{"count", std::to_string(seals->seals_created)},
+                                             {"name", "张伟（zhangwei.bgs）"},
+                                             {"role", kDemoSealRole}})
+              << "\n";
   std::cout << std::flush;
   return kOk;
 }
@@ -282,6 +298,79 @@ int cmd_ca_init(const Globals& g) {
   ProgressBar bar;
   if (auto n = (*app)->migrate(bar); !n) return report(msg, n.error());
   return init_ca(**app, msg);
+}
+
+// Issues a personal certificate to a civil servant, or a node certificate
+// with its key written to a directory (the node's TLS and message signing).
+int cmd_ca_issue(const Globals& g, const std::string& kind_text, const std::string& name,
+                 const std::vector<std::string>& dns, int days, const std::string& out_dir) {
+  auto app = open_app(g, true);
+  Messages msg = messages_for(g, YIWANG_SHARE_DIR);
+  if (!app) return report(msg, app.error());
+  auto kind = ca::parse_kind(kind_text);
+  if (!kind || (*kind != ca::CertificateKind::personal && *kind != ca::CertificateKind::node)) {
+    std::cerr << "yiwang ca issue: "
+              << msg(Error("cli.ca.bad_kind", "kind", {{"value", kind_text}})) << "\n";
+    return kUsage;
+  }
+  ca::Authority::IssueInput in;
+  in.kind = *kind;
+  in.valid_days = days;
+  std::string site = (*app)->site().get().name;
+  if (*kind == ca::CertificateKind::personal) {
+    auto account = (*app)->accounts().find_by_name(name);
+    if (!account) return report(msg, account.error());
+    if (!*account || (*account)->kind != identity::AccountKind::staff || !(*account)->organ_id)
+      return report(msg, Error("cli.ca.no_staff", "account", {{"name", name}}));
+    auto organ = (*app)->organs().get(*(*account)->organ_id);
+    if (!organ || !*organ)
+      return report(msg, Error("cli.ca.no_staff", "account", {{"name", name}}));
+    in.subject = {.organisation = (*organ)->name,
+                  .unit = "个人签名证书",
+                  .common_name = (*account)->display_name,
+                  .serial_number = (*account)->name};
+    in.account_id = (*account)->id;
+    in.organ_id = (*organ)->id;
+  } else {
+    if (out_dir.empty()) {
+      std::cerr << "yiwang ca issue: " << msg(Error("cli.ca.no_out", "out")) << "\n";
+      return kUsage;
+    }
+    in.subject = {
+        .organisation = site, .unit = "交换节点", .common_name = name, .serial_number = name};
+    in.node = name;
+    in.dns_names = dns;
+  }
+  auto issued = (*app)->authority().issue(in, cli_actor());
+  if (!issued) return report(msg, issued.error());
+  if (*kind == ca::CertificateKind::node) {
+    std::filesystem::path dir = out_dir;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    auto key = (*app)->authority().private_key(issued->id);
+    auto root = (*app)->authority().root();
+    if (!key) return report(msg, key.error());
+    if (!root) return report(msg, root.error());
+    std::filesystem::path key_file = dir / (name + ".key.pem");
+    std::filesystem::remove(key_file, ec);
+    int fd = ::open(key_file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+      return report(msg, Error("cli.cannot_create", "",
+                               {{"path", key_file.string()}, {"detail", std::strerror(errno)}}));
+    crypto::Secret pem = key->pem();
+    bool ok = ::write(fd, pem.view().data(), pem.size()) == static_cast<ssize_t>(pem.size());
+    ::close(fd);
+    std::ofstream(dir / (name + ".crt.pem")) << issued->pem;
+    std::ofstream(dir / "root.pem") << root->pem();
+    if (!ok)
+      return report(msg, Error("cli.cannot_create", "",
+                               {{"path", key_file.string()}, {"detail", "write failed"}}));
+  }
+  std::cout << msg.text("cli.ca.issued", {{"subject", issued->subject},
+                                          {"serial", issued->serial},
+                                          {"until", ca::format_time(issued->not_after)}})
+            << "\n";
+  return kOk;
 }
 
 // A new field key, and every sealed field moved to it.
@@ -444,6 +533,22 @@ int run_cli(int argc, char** argv) {
   ca->require_subcommand(1);
   ca->add_subcommand("init", "create the SM2 root certificate unless it exists (yiwang init does)")
       ->callback([&] { rc = cmd_ca_init(g); });
+  std::string issue_kind, issue_name, issue_out;
+  std::vector<std::string> issue_dns;
+  int issue_days = 730;
+  auto* issue = ca->add_subcommand(
+      "issue", "issue a personal certificate (--account) or a node certificate (--name, --out)");
+  issue->add_option("--kind", issue_kind, "personal | node")->required();
+  issue
+      ->add_option("--account,--name", issue_name,
+                   "the civil servant's sign-in name, or the node's name")
+      ->required();
+  issue->add_option("--dns", issue_dns, "node: a host name for the TLS certificate (repeatable)");
+  issue->add_option("--days", issue_days, "validity in days (1-3650)")->capture_default_str();
+  issue->add_option("--out", issue_out,
+                    "node: directory for NAME.crt.pem, NAME.key.pem and root.pem");
+  issue->callback(
+      [&] { rc = cmd_ca_issue(g, issue_kind, issue_name, issue_dns, issue_days, issue_out); });
 
   auto* keys = cli.add_subcommand("keys", "the platform's encryption keys");
   keys->require_subcommand(1);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "ca/permissions.hpp"
 #include "core/identifier.hpp"
 #include "identity/permissions.hpp"
 
@@ -40,6 +41,11 @@ const DemoOrgan kOrgans[] = {
 };
 
 constexpr const char* kStaffRoleDescription = "查阅本机关通讯录";
+constexpr const char* kSealRoleDescription = "查看并使用所授权机关的电子印章";
+// The civil servant who is granted kDemoSealRole, and the organ (number) of
+// the grant, which covers its sub-organs.
+constexpr const char* kSealUser = "zhangwei.bgs";
+constexpr int kSealScope = 1;
 constexpr const char* kStaffMailDomain = "example.gov.cn";
 
 // A civil servant of the demo city. The e-mail address is the sign-in name at
@@ -199,6 +205,57 @@ Result<DemoStaff> load_demo_staff(identity::OrganStore& organs, identity::Accoun
       return std::unexpected(held.error());
     out.accounts.push_back({std::move(*made), organ->name});
   }
+  return out;
+}
+
+Result<DemoSeals> load_demo_seals(identity::OrganStore& organs, identity::AccountStore& accounts,
+                                  identity::RoleStore& roles, ca::Authority& authority,
+                                  ca::SealStore& seals, const audit::AuditEvent& who) {
+  DemoSeals out;
+  if (auto root = authority.root(); !root) {
+    if (root.error().key != "ca.not_initialised") return std::unexpected(root.error());
+    out.no_ca = true;
+    return out;
+  }
+  for (const auto& d : kOrgans) {
+    auto organ = demo_organ(organs, d.number);
+    if (!organ) return std::unexpected(organ.error());
+    if (organ->credit_code.empty() || organ->retired) continue;
+    auto existing = seals.list(std::vector<long long>{organ->id}, 0, 1000);
+    if (!existing) return std::unexpected(existing.error());
+    bool has_official =
+        std::any_of(existing->seals.begin(), existing->seals.end(),
+                    [](const auto& s) { return s.kind == ca::SealKind::official && s.active; });
+    if (has_official) continue;
+    auto seal = seals.create({.organ_id = organ->id, .kind = ca::SealKind::official}, who);
+    if (!seal) return std::unexpected(seal.error());
+    ++out.seals_created;
+  }
+
+  auto all = roles.roles();
+  if (!all) return std::unexpected(all.error());
+  std::optional<long long> role;
+  for (const auto& r : *all)
+    if (r.name == kDemoSealRole) role = r.id;
+  if (!role) {
+    auto made = roles.create_role(
+        {kDemoSealRole, kSealRoleDescription, {ca::perm::kSealRead, ca::perm::kSealApply}}, who);
+    if (!made) return std::unexpected(made.error());
+    role = made->id;
+    ++out.roles_created;
+  }
+  auto user = accounts.find_by_name(kSealUser);
+  if (!user) return std::unexpected(user.error());
+  if (!*user) return out;
+  auto grants = roles.grants_of((*user)->id);
+  if (!grants) return std::unexpected(grants.error());
+  for (const auto& g : *grants)
+    if (g.role_id == *role) return out;
+  auto scope = demo_organ(organs, kSealScope);
+  if (!scope) return std::unexpected(scope.error());
+  auto granted = roles.grant((*user)->id, *role, scope->id, true, who);
+  if (!granted) return std::unexpected(granted.error());
+  ++out.grants_created;
   return out;
 }
 

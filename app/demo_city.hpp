@@ -1,12 +1,16 @@
 // The demo city loaded by `yiwang demo`: 示范市人民政府 with its working
-// departments as organs, two county-level governments under it, and civil
-// servants in several of them holding a role. Loading twice changes nothing.
+// departments as organs, two county-level governments under it, civil
+// servants in several of them holding a role, and — once the platform CA
+// exists — each organ's official seal with a civil servant who may use them.
+// Loading twice changes nothing.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "audit/audit_log.hpp"
+#include "ca/authority.hpp"
+#include "ca/seal_store.hpp"
 #include "core/error.hpp"
 #include "identity/account_store.hpp"
 #include "identity/organ_store.hpp"
@@ -43,6 +47,27 @@ struct DemoStaff {
 // skipped, grants and all. Needs load_demo_organs first.
 Result<DemoStaff> load_demo_staff(identity::OrganStore& organs, identity::AccountStore& accounts,
                                   identity::RoleStore& roles, const audit::AuditEvent& who);
+
+// The role of the demo civil servant who seals documents: seeing the seals
+// of the organs it is granted for and applying them.
+inline constexpr const char* kDemoSealRole = "用印人员";
+
+struct DemoSeals {
+  bool no_ca = false;  // the platform CA has no root yet: nothing was done
+  int seals_created = 0;
+  int roles_created = 0;
+  int grants_created = 0;
+};
+
+// When the platform CA has its root (`yiwang init` creates it): an official
+// seal (公章) for each demo organ with a credit code that has no active one,
+// the role kDemoSealRole (ca.seal.read, ca.seal.apply) when no role has that
+// name, and its grant to 张伟 (zhangwei.bgs) for the whole city with its
+// sub-organs unless he holds it. Without the root it does nothing and says
+// so (no_ca). Needs load_demo_organs and load_demo_staff first.
+Result<DemoSeals> load_demo_seals(identity::OrganStore& organs, identity::AccountStore& accounts,
+                                  identity::RoleStore& roles, ca::Authority& authority,
+                                  ca::SealStore& seals, const audit::AuditEvent& who);
 
 // A valid 统一社会信用代码 of an organ (登记管理部门 1 机构编制, 机构类别 1
 // 机关) in a division, with a made-up organisation code numbered n.

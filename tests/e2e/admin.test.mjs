@@ -113,7 +113,7 @@ test('the system administrator keeps the organ tree and adds a civil servant', (
 test('the security administrator composes a role, grants it within an organ and sets the policy', () =>
   withAdministrator('secadmin', async (page) => {
     assert.ok(made.staff, 'the system administrator made a civil servant first');
-    assert.deepEqual((await navLinks(page)).sort(), ['Grants', 'Roles and permissions', 'Security policy']);
+    assert.deepEqual((await navLinks(page)).sort(), ['Certificates', 'Grants', 'Roles and permissions', 'Seal management', 'Security policy']);
 
     await follow(page, 'Roles and permissions');
     await expectNoAxeViolations(page, '/security/roles');

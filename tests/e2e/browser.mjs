@@ -184,7 +184,8 @@ export async function signIn(page, base, account, password) {
 }
 
 // Sets up the authenticator and changes the one-time password of an intranet
-// account that has just signed in for the first time; returns the new password.
+// account that has just signed in for the first time; returns the new
+// password and the authenticator's secret (base32).
 export async function firstSignInSteps(page, current) {
   assert.equal(pathOf(page), '/account/second-factor', 'the first sign-in leads to setting up an authenticator');
   const secret = (await page.locator('#totp-secret').textContent()).trim();
@@ -200,5 +201,5 @@ export async function firstSignInSteps(page, current) {
   await page.getByLabel('New password again', { exact: true }).fill(next);
   await submit(page, 'Change password');
   assert.equal(pathOf(page), '/', 'the workbench opens once the password is changed');
-  return next;
+  return { password: next, secret };
 }

@@ -60,16 +60,10 @@ class AdminTest : public ::testing::Test {
   }
 
   // A signed-in intranet session of the account.
-  std::string session(const std::string& name) {
-    auto& app = server_->app();
-    long long id = id_of(name);
-    return *app.database().transaction([&](soci::session& s) -> Result<std::string> {
-      return app.sessions().start(s, id, "intranet", "127.0.0.1", "test");
-    });
-  }
+  std::string session(const std::string& name) { return test::start_session(server_->app(), name); }
 
   std::map<std::string, std::string> cookies(const std::string& token) {
-    return {{"Cookie", "yw_session=" + token + "; yw_csrf=" + kCsrf}};
+    return test::session_cookies(token, kCsrf);
   }
 
   HttpResult get(const std::string& token, const std::string& target) {
@@ -79,12 +73,7 @@ class AdminTest : public ::testing::Test {
   // A form post with the CSRF token; `fields` are encoded here.
   HttpResult post(const std::string& token, const std::string& target,
                   const std::vector<std::pair<std::string, std::string>>& fields = {}) {
-    std::string body = "_csrf=" + kCsrf;
-    for (const auto& [n, v] : fields)
-      body += "&" + http::percent_encode(n) + "=" + http::percent_encode(v);
-    auto headers = cookies(token);
-    headers["Content-Type"] = "application/x-www-form-urlencoded";
-    return server_->request(Zone::intranet, "POST", target, body, headers);
+    return test::post_form(*server_, Zone::intranet, target, token, kCsrf, fields);
   }
 
   long long audit_count(const std::string& event) {

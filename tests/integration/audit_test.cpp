@@ -172,9 +172,11 @@ TEST(Audit, CommandLineActionsAreAudited) {
   testing::internal::GetCapturedStderr();
   EXPECT_EQ(ok.first, 0) << ok.second;
   // 3 administrators, the root CA, the site name, the division table, 11 demo
-  // organs, and the demo staff: 1 role, 10 departments, 11 positions, 13
-  // accounts, their 13 grants and 13 position assignments.
-  EXPECT_NE(ok.second.find("共 78 条记录"), std::string::npos) << ok.second;
+  // organs, the demo staff (1 role, 10 departments, 11 positions, 13
+  // accounts, their 13 grants and 13 position assignments), and the demo
+  // seals: 11 seal certificates issued and 11 seals created, the role 用印人员
+  // and its grant to 张伟.
+  EXPECT_NE(ok.second.find("共 102 条记录"), std::string::npos) << ok.second;
   {
     yiwang::db::Options o;
     o.url = "sqlite:" + d + "/yiwang.db";

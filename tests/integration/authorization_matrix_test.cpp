@@ -5,7 +5,9 @@
 // come from the router, so a new route is covered the day it is registered;
 // what each role should get is computed from the route's permission, the
 // permission catalogue (the administrators' built-in permissions) and the
-// grants made here, never from the code under test. Then the organ scope in
+// grants made here, never from the code under test. Routes that hide what an
+// actor may not see (a seal of another organ is "not found", so its existence
+// is not told) count a 404 as their refusal. Then the organ scope in
 // detail (an id changed in the URL reads nothing of another organ), and
 // sessions that are honoured only in the zone they were started in.
 #include <iostream>
@@ -60,6 +62,7 @@ struct Actor {
 struct Target {
   std::string path;
   std::optional<long long> organ;
+  bool hides = false;  // refuses with 404, as if the object did not exist
 };
 
 // What the hook (and the few checks handlers make on top) answered.
@@ -110,7 +113,7 @@ class AuthorizationMatrixTest : public ::testing::Test {
     staff_b_ = staff("li.si", "李四", organ_b_);
     staff_c_ = staff("wang.wu", "王五", organ_c_);
 
-    // A role with every permission staff may hold (today the directory), so
+    // A role with every permission staff may hold (the directory, the seals), so
     // a new staff permission has its positive case here without an edit.
     std::vector<std::string> grantable;
     for (const auto* p : catalogue.all())
@@ -121,6 +124,15 @@ class AuthorizationMatrixTest : public ::testing::Test {
     role_ = role->id;
     ASSERT_TRUE(app.roles().grant(staff_a_, role_, organ_a_, false, by("secadmin")));
     ASSERT_TRUE(app.roles().grant(staff_b_, role_, organ_b_, false, by("secadmin")));
+    // The platform CA and a seal of B and of C (the certificates with them).
+    ASSERT_TRUE(app.authority().init("示范市电子政务认证中心", by("test")));
+    for (auto [organ, seal, cert] : {std::tuple{organ_b_, &seal_b_, &certificate_b_},
+                                     std::tuple{organ_c_, &seal_c_, &certificate_c_}}) {
+      auto made = app.seals().create({.organ_id = organ}, by("secadmin"));
+      ASSERT_TRUE(made) << made.error().key;
+      *seal = made->id;
+      *cert = made->certificate_id;
+    }
     // Objects the state-changing routes may act on: a spare role, and a grant
     // and a session of C's civil servant, who is no actor of the matrix.
     auto spare = app.roles().create_role({"临时角色", "", grantable}, by("secadmin"));
@@ -272,6 +284,18 @@ class AuthorizationMatrixTest : public ::testing::Test {
           value = std::to_string(spare_session_);
         } else if (name == "id" && previous == "agents") {
           value = std::to_string(citizen_);
+        } else if (name == "id" && previous == "seals") {
+          // A seal of B to read, C's to change; sealing a file is asked of
+          // B's seal, which B's civil servant may apply (the empty form seals
+          // nothing). The staff pages answer a seal outside one's scope
+          // with 404.
+          bool staff_page = route.pattern.starts_with("/seals/");
+          bool b = reads || staff_page;
+          out.organ = b ? organ_b_ : organ_c_;
+          out.hides = staff_page;
+          value = std::to_string(b ? seal_b_ : seal_c_);
+        } else if (name == "id" && previous == "certificates") {
+          value = std::to_string(reads ? certificate_b_ : certificate_c_);
         } else if (name == "code") {
           value = "350102";
         } else {
@@ -342,7 +366,8 @@ class AuthorizationMatrixTest : public ::testing::Test {
     if (api)
       out.allowed = r.status != 401 && r.status != 403;
     else
-      out.allowed = r.status != 403 && !(redirect && location.starts_with("/signin?next="));
+      out.allowed = r.status != 403 && !(redirect && location.starts_with("/signin?next=")) &&
+                    !(t.hides && r.status == 404);
     if (out.allowed) {
       if (r.status >= 500) out.shape_error = "server error";
       return out;
@@ -358,8 +383,8 @@ class AuthorizationMatrixTest : public ::testing::Test {
       std::string want = "/signin?next=" + http::percent_encode(safe ? t.path : "/");
       if (r.status != (safe ? 302 : 303) || location != want)
         out.shape_error = fmt::format("expected {} to {}", safe ? 302 : 303, want);
-    } else if (r.status != 403) {
-      out.shape_error = "expected 403";
+    } else if (r.status != 403 && !(t.hides && r.status == 404)) {
+      out.shape_error = t.hides ? "expected 403 or 404" : "expected 403";
     } else if (api && body && json_code(r).empty()) {
       out.shape_error = "expected a JSON error";
     }
@@ -370,6 +395,7 @@ class AuthorizationMatrixTest : public ::testing::Test {
   long long city_ = 0, organ_a_ = 0, organ_b_ = 0, organ_c_ = 0;
   long long staff_a_ = 0, staff_b_ = 0, staff_c_ = 0, citizen_ = 0, enterprise_ = 0;
   long long role_ = 0, spare_role_ = 0, spare_grant_ = 0, spare_session_ = 0;
+  long long seal_b_ = 0, seal_c_ = 0, certificate_b_ = 0, certificate_c_ = 0;
   std::vector<Actor> actors_;
 };
 
@@ -398,6 +424,15 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAnswersOnlyTheRolesItIsMeantFor) {
       {Zone::intranet, "GET", "/audit"},
       {Zone::intranet, "GET", "/audit/export.csv"},
       {Zone::intranet, "GET", "/directory/{organ}"},
+      {Zone::intranet, "GET", "/seals"},
+      {Zone::intranet, "GET", "/seals/{id}"},
+      {Zone::intranet, "GET", "/seals/{id}/image.png"},
+      {Zone::intranet, "POST", "/seals/{id}/apply"},
+      {Zone::intranet, "GET", "/security/seals"},
+      {Zone::intranet, "POST", "/security/seals/new"},
+      {Zone::intranet, "POST", "/security/seals/{id}/retire"},
+      {Zone::intranet, "GET", "/security/certificates/{id}"},
+      {Zone::intranet, "POST", "/security/certificates/{id}/revoke"},
       {Zone::intranet, "GET", "/api/v1/identity/me"},
       {Zone::intranet, "GET", "/api/v1/identity/organs/{id}/staff"},
       {Zone::intranet, "GET", "/api/v1/identity/accounts"},
@@ -415,7 +450,8 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAnswersOnlyTheRolesItIsMeantFor) {
   // No administrator's page or API call is mounted where the public is.
   for (const http::Route* r : router.routes(Zone::internet)) {
     EXPECT_FALSE(r->pattern.starts_with("/admin") || r->pattern.starts_with("/security") ||
-                 r->pattern.starts_with("/audit") || r->pattern.starts_with("/directory"))
+                 r->pattern.starts_with("/audit") || r->pattern.starts_with("/directory") ||
+                 r->pattern.starts_with("/seals"))
         << r->method << " " << r->pattern;
     EXPECT_FALSE(server_->app().permissions().administrator_of(r->permission).has_value())
         << r->method << " " << r->pattern << " needs " << r->permission;

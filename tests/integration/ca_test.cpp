@@ -187,3 +187,22 @@ TEST(Authority, PublishesRootAndCrlOnEveryZone) {
   EXPECT_TRUE(pem.body.starts_with("-----BEGIN CERTIFICATE-----"));
   EXPECT_TRUE(s.get(Zone::internet, "/ca/crl.pem").body.starts_with("-----BEGIN X509 CRL-----"));
 }
+
+TEST(Authority, Ed25519WhereConfigured) {
+  TestServer s({.configure = [](app::Config& c) { c.signature_algorithm = "ed25519"; }});
+  if (!s.available()) GTEST_SKIP() << "engine unavailable";
+  auto& ca = s.app().authority();
+  auto root = ca.init("Example City Certification Authority", who());
+  ASSERT_TRUE(root);
+  EXPECT_EQ(root->first.public_key()->algorithm(), crypto::KeyAlgorithm::ed25519);
+  auto rec = ca.issue(seal_input(), who());
+  ASSERT_TRUE(rec) << rec.error().key;
+  auto cert = *Certificate::from_pem(rec->pem);
+  EXPECT_EQ(cert.public_key()->algorithm(), crypto::KeyAlgorithm::ed25519);
+  EXPECT_TRUE(cert.signed_by(*root->first.public_key()));
+  EXPECT_EQ(ca.check(cert, now())->state, CertificateState::valid);
+  ASSERT_TRUE(ca.revoke(rec->id, RevocationReason::superseded, "", who()));
+  auto entries = read_crl(*ca.crl(), *root->first.public_key());
+  ASSERT_TRUE(entries) << entries.error().key;
+  EXPECT_EQ(entries->size(), 1u);
+}

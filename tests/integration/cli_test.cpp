@@ -2,6 +2,7 @@
 // exit statuses.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -102,8 +103,11 @@ TEST(Cli, InitRefusesToOverwriteWithoutForceAndDemoLoadsDivisions) {
   auto demo = run({"--data-dir", d, "demo"});
   ASSERT_EQ(demo.status, 0) << demo.err;
   EXPECT_NE(demo.out.find("示范市人民政府门户网站"), std::string::npos);
+  EXPECT_NE(demo.out.find("已为 11 个机关刻制电子公章"), std::string::npos) << demo.out;
   // Demo twice is harmless.
-  EXPECT_EQ(run({"--data-dir", d, "demo"}).status, 0);
+  auto again_demo = run({"--data-dir", d, "demo"});
+  EXPECT_EQ(again_demo.status, 0);
+  EXPECT_EQ(again_demo.out.find("刻制电子公章"), std::string::npos) << again_demo.out;
   // With the table loaded, an unknown address code is caught.
   auto unknown = run({"--data-dir", d, "check-id", "division", "110199"});
   EXPECT_EQ(unknown.status, 1);
@@ -150,9 +154,12 @@ TEST(Cli, DemoCreatesStaffAccountsWithRolesOnce) {
   ASSERT_TRUE(app);
   auto roles = app->roles().roles();
   ASSERT_TRUE(roles);
-  ASSERT_EQ(roles->size(), 1u);
-  EXPECT_EQ(roles->front().name, yiwang::app::kDemoStaffRole);
-  EXPECT_EQ(roles->front().permissions, std::vector<std::string>{kDirectoryRead});
+  ASSERT_EQ(roles->size(), 2u);  // and the seal users' role (the CA exists after init)
+  auto staff_role = std::find_if(roles->begin(), roles->end(), [](const auto& r) {
+    return r.name == yiwang::app::kDemoStaffRole;
+  });
+  ASSERT_NE(staff_role, roles->end());
+  EXPECT_EQ(staff_role->permissions, std::vector<std::string>{kDirectoryRead});
   auto staff = app->accounts().list(yiwang::identity::AccountKind::staff, std::nullopt, "", 0, 100);
   ASSERT_TRUE(staff);
   EXPECT_EQ(staff->total, static_cast<long long>(lines.size()));
@@ -282,4 +289,52 @@ TEST(Cli, InitWritesTheMasterKeyAndTheRootCaKeysRotate) {
   auto wrong = run({"--lang", "en", "--data-dir", d, "migrate"});
   EXPECT_EQ(wrong.status, 1);
   EXPECT_NE(wrong.err.find("does not match this database"), std::string::npos) << wrong.err;
+}
+
+TEST(Cli, CaIssuesPersonalAndNodeCertificates) {
+  if (on_postgresql())
+    GTEST_SKIP() << "the command-line installation uses the embedded SQLite database";
+  TempDir dir;
+  std::string d = (dir.path() / "data").string();
+  ASSERT_EQ(run({"--data-dir", d, "init"}).status, 0);
+  ASSERT_EQ(run({"--data-dir", d, "demo"}).status, 0);
+  auto personal = run({"--lang", "en", "--data-dir", d, "ca", "issue", "--kind", "personal",
+                       "--account", "zhangwei.bgs", "--days", "365"});
+  ASSERT_EQ(personal.status, 0) << personal.err;
+  EXPECT_NE(personal.out.find("CN=张伟"), std::string::npos) << personal.out;
+  auto nobody = run({"--lang", "en", "--data-dir", d, "ca", "issue", "--kind", "personal",
+                     "--account", "nobody"});
+  EXPECT_EQ(nobody.status, 1);
+  EXPECT_NE(nobody.err.find("nobody"), std::string::npos) << nobody.err;
+  auto bad_kind =
+      run({"--lang", "en", "--data-dir", d, "ca", "issue", "--kind", "root", "--name", "x"});
+  EXPECT_EQ(bad_kind.status, 2);
+  auto no_out =
+      run({"--lang", "en", "--data-dir", d, "ca", "issue", "--kind", "node", "--name", "node-a"});
+  EXPECT_EQ(no_out.status, 2);
+  EXPECT_NE(no_out.err.find("--out"), std::string::npos) << no_out.err;
+
+  std::string out = (dir.path() / "node").string();
+  auto node = run({"--data-dir", d, "ca", "issue", "--kind", "node", "--name", "node-a", "--dns",
+                   "node-a.example.gov.cn", "--out", out});
+  ASSERT_EQ(node.status, 0) << node.err;
+  auto key_perms = std::filesystem::status(dir.path() / "node" / "node-a.key.pem").permissions();
+  EXPECT_EQ(key_perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+            std::filesystem::perms::none);
+  if (yiwang::test::shell("openssl version").status == 0) {
+    auto verify = yiwang::test::shell("openssl verify -vfyopt distid:1234567812345678 -CAfile " +
+                                      out + "/root.pem " + out + "/node-a.crt.pem");
+    EXPECT_EQ(verify.status, 0) << verify.out;
+    auto text = yiwang::test::shell("openssl x509 -in " + out + "/node-a.crt.pem -noout -text");
+    EXPECT_NE(text.out.find("node-a.example.gov.cn"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("TLS Web Server Authentication"), std::string::npos);
+    auto key = yiwang::test::shell("openssl pkey -in " + out + "/node-a.key.pem -noout");
+    EXPECT_EQ(key.status, 0) << key.out;
+  }
+  auto app = open_installation(d);
+  ASSERT_TRUE(app);
+  EXPECT_EQ(
+      app->authority().list(yiwang::ca::CertificateKind::personal, std::nullopt, 0, 50)->total, 1);
+  EXPECT_EQ(app->authority().list(yiwang::ca::CertificateKind::node, std::nullopt, 0, 50)->total,
+            1);
 }

@@ -5,6 +5,8 @@
 // certificate of another CA.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "app/demo_city.hpp"
 #include "ca/seal_store.hpp"
 #include "identity/totp.hpp"
@@ -300,4 +302,116 @@ TEST_F(SealTest, RetiringRevokesAndImagesCanBeReplaced) {
       who("zhangwei"));
   EXPECT_EQ(refused.error().key, "ca.seal.retired");
   EXPECT_EQ(seals().retire(seal.id, retired->version, who()).error().key, "ca.seal.retired");
+}
+
+TEST_F(SealTest, AnyoneVerifiesOnThePortalAndThroughTheApi) {
+  using yiwang::http::Zone;
+  Seal seal = official();
+  auto applied = apply(seal);
+  std::string sig = signature_json(applied.signature);
+  auto page = server_->get(Zone::internet, "/verify");
+  ASSERT_EQ(page.status, 200);
+  std::string csrf = test::cookie_value(page, "yw_csrf");
+  ASSERT_FALSE(csrf.empty());
+  auto post = [&](const std::string& path, std::vector<test::FormPart> parts, bool cookie = true) {
+    if (cookie) parts.insert(parts.begin(), {.name = "_csrf", .data = csrf});
+    std::map<std::string, std::string> headers = {
+        {"Content-Type", std::string("multipart/form-data; boundary=") + test::kMultipartBoundary}};
+    if (cookie) headers["Cookie"] = "yw_csrf=" + csrf;
+    return server_->request(Zone::internet, "POST", path, test::multipart_body(parts), headers);
+  };
+  test::FormPart doc{.name = "file", .data = kDocument, .filename = "通知.pdf"};
+  test::FormPart sigpart{.name = "signature", .data = sig, .filename = "通知.pdf.ywsig"};
+
+  auto ok = post("/verify", {doc, sigpart});
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_NE(ok.body.find("验证通过"), std::string::npos);
+  EXPECT_NE(ok.body.find("张伟"), std::string::npos);
+  EXPECT_NE(ok.body.find(organ_.name), std::string::npos);
+
+  test::FormPart altered = doc;
+  altered.data[3] = static_cast<char>(altered.data[3] ^ 1);
+  auto bad = post("/verify", {altered, sigpart});
+  ASSERT_EQ(bad.status, 200);
+  EXPECT_NE(bad.body.find("文件在盖章后被改动过"), std::string::npos);
+
+  // A document that carries its signature needs no second file.
+  test::FormPart carried{.name = "file",
+                         .data = embed_signature(kDocument, applied.signature),
+                         .filename = "<script>alert(1)</script>.pdf"};
+  auto embedded = post("/verify", {carried});
+  ASSERT_EQ(embedded.status, 200);
+  EXPECT_NE(embedded.body.find("验证通过"), std::string::npos);
+  EXPECT_EQ(embedded.body.find("<script>alert(1)"), std::string::npos);
+
+  auto none = post("/verify", {});
+  EXPECT_EQ(none.status, 400);
+  EXPECT_NE(none.body.find("请选择要验证的文件"), std::string::npos);
+  auto unsigned_doc = post("/verify", {doc});
+  EXPECT_EQ(unsigned_doc.status, 400);
+  EXPECT_NE(unsigned_doc.body.find(".ywsig"), std::string::npos);
+  test::FormPart junk{.name = "signature", .data = "' OR 1=1 --", .filename = "x.ywsig"};
+  auto garbage = post("/verify", {doc, junk});
+  EXPECT_EQ(garbage.status, 400);
+  EXPECT_NE(garbage.body.find("不是本平台的印章签名文件"), std::string::npos);
+  // Without the CSRF token the form is refused.
+  std::vector<test::FormPart> parts = {doc, sigpart};
+  auto no_token = server_->request(
+      Zone::internet, "POST", "/verify", test::multipart_body(parts),
+      {{"Content-Type", std::string("multipart/form-data; boundary=") + test::kMultipartBoundary}});
+  EXPECT_EQ(no_token.status, 403);
+
+  // The API answers a program without a cookie.
+  auto api = post("/api/v1/ca/verify", {doc, sigpart}, false);
+  ASSERT_EQ(api.status, 200) << api.body;
+  auto j = nlohmann::json::parse(api.body);
+  EXPECT_EQ(j["verdict"], "valid");
+  EXPECT_EQ(j["sealed"]["signer_account"], "zhangwei");
+  EXPECT_EQ(j["certificate"]["state"], "valid");
+  EXPECT_TRUE(j["recorded"].get<bool>());
+  auto api_bad = post("/api/v1/ca/verify", {altered, sigpart}, false);
+  EXPECT_EQ(nlohmann::json::parse(api_bad.body)["verdict"], "altered");
+  auto api_none = post("/api/v1/ca/verify", {}, false);
+  EXPECT_EQ(api_none.status, 400);
+  EXPECT_EQ(nlohmann::json::parse(api_none.body)["error"]["field"], "file");
+}
+
+// The operator guide's commands: the stock openssl checks a seal signature.
+TEST_F(SealTest, OpensslChecksASealSignature) {
+  if (test::shell("openssl version").status != 0) GTEST_SKIP() << "no openssl command";
+  Seal seal = official();
+  auto applied = apply(seal);
+  test::TempDir dir;
+  auto d = dir.path();
+  test::write_file(d / "doc.txt", kDocument);
+  test::write_file(d / "signed.txt", applied.signature.signed_text);
+  test::write_file(d / "sig.der", applied.signature.signature);
+  test::write_file(d / "seal.pem", applied.signature.certificate_pem);
+  test::write_file(d / "root.pem", server_->app().authority().root()->pem());
+  std::string p = d.string() + "/";
+  ASSERT_EQ(
+      test::shell("openssl x509 -in " + p + "seal.pem -pubkey -noout -out " + p + "seal-pub.pem")
+          .status,
+      0);
+  auto verify = test::shell("openssl pkeyutl -verify -rawin -digest sm3 -pubin -inkey " + p +
+                            "seal-pub.pem -pkeyopt distid:1234567812345678 -in " + p +
+                            "signed.txt -sigfile " + p + "sig.der");
+  EXPECT_EQ(verify.status, 0) << verify.out;
+  EXPECT_NE(verify.out.find("Signature Verified Successfully"), std::string::npos);
+  auto digest = test::shell("openssl dgst -sm3 -r " + p + "doc.txt");
+  ASSERT_EQ(digest.status, 0);
+  EXPECT_NE(applied.signature.signed_text.find("digest: " + digest.out.substr(0, 64)),
+            std::string::npos)
+      << digest.out;
+  auto chain = test::shell("openssl verify -vfyopt distid:1234567812345678 -CAfile " + p +
+                           "root.pem " + p + "seal.pem");
+  EXPECT_EQ(chain.status, 0) << chain.out;
+  // A changed signed text fails the same command.
+  std::string forged = applied.signature.signed_text;
+  forged.replace(forged.find("张伟"), std::string("张伟").size(), "李明");
+  test::write_file(d / "forged.txt", forged);
+  auto refused = test::shell("openssl pkeyutl -verify -rawin -digest sm3 -pubin -inkey " + p +
+                             "seal-pub.pem -pkeyopt distid:1234567812345678 -in " + p +
+                             "forged.txt -sigfile " + p + "sig.der");
+  EXPECT_NE(refused.status, 0) << refused.out;
 }

@@ -1,9 +1,11 @@
 #include "tests/support/test_server.hpp"
 
-#include "db/database.hpp"
+#include <sys/wait.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <random>
 #include <regex>
 #include <thread>
@@ -15,6 +17,8 @@
 #include <boost/beast/http.hpp>
 
 #include "core/progress.hpp"
+#include "db/database.hpp"
+#include "http/percent_encoding.hpp"
 
 #ifndef YIWANG_SOURCE_DIR
 #define YIWANG_SOURCE_DIR "."
@@ -216,6 +220,71 @@ std::string raw_exchange(unsigned short port, const std::string& bytes, int time
     out.append(buf, n);
   }
   return out;
+}
+
+std::string multipart_body(const std::vector<FormPart>& parts) {
+  std::string body;
+  for (const auto& p : parts) {
+    body += std::string("--") + kMultipartBoundary + "\r\n";
+    body += "Content-Disposition: form-data; name=\"" + p.name + "\"";
+    if (!p.filename.empty()) body += "; filename=\"" + p.filename + "\"";
+    body += "\r\n";
+    if (!p.filename.empty()) body += "Content-Type: " + p.content_type + "\r\n";
+    body += "\r\n" + p.data + "\r\n";
+  }
+  return body + "--" + kMultipartBoundary + "--\r\n";
+}
+
+ShellRun shell(const std::string& command) {
+  ShellRun r;
+  if (FILE* f = ::popen((command + " 2>&1").c_str(), "r")) {
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) r.out.append(buf, n);
+    int st = ::pclose(f);
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  }
+  return r;
+}
+
+void write_file(const std::filesystem::path& path, std::string_view data) {
+  std::ofstream(path, std::ios::binary) << data;
+}
+
+std::string start_session(app::Application& app, const std::string& account_name,
+                          const std::string& zone) {
+  auto account = app.accounts().find_by_name(account_name);
+  if (!account || !*account) throw std::runtime_error("no account " + account_name);
+  long long id = (*account)->id;
+  auto token = app.database().transaction([&](soci::session& s) -> Result<std::string> {
+    return app.sessions().start(s, id, zone, "127.0.0.1", "test");
+  });
+  if (!token) throw std::runtime_error("cannot start a session: " + token.error().key);
+  return *token;
+}
+
+std::map<std::string, std::string> session_cookies(const std::string& token,
+                                                   const std::string& csrf) {
+  return {{"Cookie", "yw_session=" + token + "; yw_csrf=" + csrf}};
+}
+
+HttpResult post_form(TestServer& server, http::Zone zone, const std::string& target,
+                     const std::string& token, const std::string& csrf,
+                     const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string body = "_csrf=" + csrf;
+  for (const auto& [n, v] : fields)
+    body += "&" + http::percent_encode(n) + "=" + http::percent_encode(v);
+  auto headers = session_cookies(token, csrf);
+  headers["Content-Type"] = "application/x-www-form-urlencoded";
+  return server.request(zone, "POST", target, body, headers);
+}
+
+HttpResult post_multipart(TestServer& server, http::Zone zone, const std::string& target,
+                          const std::string& token, const std::string& csrf,
+                          std::vector<FormPart> parts, bool with_csrf) {
+  if (with_csrf) parts.insert(parts.begin(), FormPart{.name = "_csrf", .data = csrf});
+  auto headers = session_cookies(token, csrf);
+  headers["Content-Type"] = std::string("multipart/form-data; boundary=") + kMultipartBoundary;
+  return server.request(zone, "POST", target, multipart_body(parts), headers);
 }
 
 }  // namespace yiwang::test

@@ -87,6 +87,44 @@ class TestServer {
 // The value a response's Set-Cookie headers give a cookie ("" when none).
 std::string cookie_value(const HttpResult& r, const std::string& name);
 
+// Page tests as a signed-in user: a session started in the store (no
+// sign-in form), its cookies with a fixed CSRF token, and posts carrying it.
+std::string start_session(app::Application& app, const std::string& account_name,
+                          const std::string& zone = "intranet");
+std::map<std::string, std::string> session_cookies(const std::string& token,
+                                                   const std::string& csrf);
+// A urlencoded form post with the CSRF field; `fields` are encoded here.
+HttpResult post_form(TestServer& server, http::Zone zone, const std::string& target,
+                     const std::string& token, const std::string& csrf,
+                     const std::vector<std::pair<std::string, std::string>>& fields = {});
+struct FormPart;
+// A multipart post, with the CSRF field unless `with_csrf` is false.
+HttpResult post_multipart(TestServer& server, http::Zone zone, const std::string& target,
+                          const std::string& token, const std::string& csrf,
+                          std::vector<FormPart> parts, bool with_csrf = true);
+
+// Runs a shell command (stderr joined to stdout): exit status and output.
+struct ShellRun {
+  int status = -1;
+  std::string out;
+};
+ShellRun shell(const std::string& command);
+// Writes bytes to a file.
+void write_file(const std::filesystem::path& path, std::string_view data);
+
+// One part of a multipart/form-data body: a field, or a file when `filename`
+// is given.
+struct FormPart {
+  std::string name;
+  std::string data;
+  std::string filename;
+  std::string content_type = "application/octet-stream";
+};
+inline constexpr const char* kMultipartBoundary = "----yiwang-test-boundary-7f3a";
+// The body; send it with Content-Type "multipart/form-data; boundary=" +
+// kMultipartBoundary.
+std::string multipart_body(const std::vector<FormPart>& parts);
+
 // A configuration for tests: ephemeral loopback ports, quiet logs.
 app::Config test_config(const std::filesystem::path& data_dir, const std::string& database_url);
 

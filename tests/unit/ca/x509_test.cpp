@@ -50,25 +50,9 @@ Certificate make_seal(const Authority& ca, const crypto::PrivateKey& key, Time f
   return issue(req, key.public_key(), &ca.cert, ca.key);
 }
 
-struct Run {
-  int status;
-  std::string out;
-};
-
-Run sh(const std::string& cmd) {
-  Run r{-1, {}};
-  if (FILE* f = ::popen((cmd + " 2>&1").c_str(), "r")) {
-    char buf[4096];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) r.out.append(buf, n);
-    int st = ::pclose(f);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  }
-  return r;
-}
-
-void write(const std::filesystem::path& p, const std::string& data) {
-  std::ofstream(p, std::ios::binary) << data;
-}
+using Run = test::ShellRun;
+Run sh(const std::string& cmd) { return test::shell(cmd); }
+void write(const std::filesystem::path& p, const std::string& data) { test::write_file(p, data); }
 
 bool have_openssl() { return sh("openssl version").status == 0; }
 
