@@ -103,7 +103,8 @@ server_pid=""
 # --- 3. Sanitizers -----------------------------------------------------------
 if [ "${YW_SKIP_ASAN:-0}" != 1 ]; then
   yw_build "$YW_ROOT/build/asan" Debug -DYIWANG_SANITIZE=ON -DYIWANG_BENCH=OFF
-  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_ctest "$YW_ROOT/build/asan" asan
+  ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$YW_ROOT/scripts/lsan.supp:print_suppressions=0" \
+    UBSAN_OPTIONS=print_stacktrace=1 run_ctest "$YW_ROOT/build/asan" asan
 fi
 
 # --- 4. Fuzzing --------------------------------------------------------------
