@@ -21,17 +21,22 @@
 #   default: user time; Google Benchmark's CPU time). ELAPSED=1 divides both by
 #   wall-clock time instead (openssl speed -elapsed).
 #
-# The two are run alternately, REPEAT times (for SM2, openssl first in odd
-# repetitions and yiwang first in even ones); the table shows the median of the
-# repetitions for each side, and the median of the per-repetition ratios. Every
+# The two are run alternately in short measurements, REPEAT times: first the
+# SM2 pairs back to back (openssl first in odd repetitions, yiwang first in even
+# ones), then the other cases. Short, interleaved measurements because this is a
+# VM: the host slows a vCPU down now and then for seconds at a time, which no
+# counter inside the guest shows (steal time stays 0), so one long measurement
+# per side can land one side in a slow spell. The table shows the median of the
+# repetitions for each side, the median of the per-repetition ratios, and the
+# spread of each side ((max - min) / median). Every
 # measured command is wrapped in /proc/stat readings: CPU used by anything else
 # on the machine while it ran is reported, and a measurement during which it
 # exceeded 5 % of one CPU is marked disturbed (the table's last column counts
 # the repetitions in which neither side of a row was disturbed).
 #
 # Environment:
-#   DURATION (3)   seconds per measurement (openssl -seconds, --benchmark_min_time)
-#   REPEAT (3)     repetitions
+#   DURATION (1)   seconds per measurement (openssl -seconds, --benchmark_min_time)
+#   REPEAT (9)     repetitions
 #   ELAPSED=1      wall-clock instead of CPU time for both
 #   SM2_ONLY=1     skip SM3, HMAC-SM3, SM4-CTR, sealed data and the extra SM2 cases
 #   OPENSSL (openssl)  the openssl command
@@ -41,8 +46,8 @@
 # when the setup fails (no build directory, build failure, a command failed).
 set -euo pipefail
 
-DURATION="${DURATION:-3}"
-REPEAT="${REPEAT:-3}"
+DURATION="${DURATION:-1}"
+REPEAT="${REPEAT:-9}"
 ELAPSED="${ELAPSED:-0}"
 SM2_ONLY="${SM2_ONLY:-0}"
 OPENSSL="${OPENSSL:-openssl}"
@@ -122,24 +127,25 @@ for ((rep = 1; rep <= REPEAT; rep++)); do
   # openssl first in odd repetitions, yiwang first in even ones
   for side in $( ((rep % 2)) && echo "ossl yw" || echo "yw ossl"); do
     if [[ "$side" == ossl ]]; then
-      echo "repetition $rep/$REPEAT: openssl speed sm2 ..." >&2
+      echo "SM2 $rep/$REPEAT: openssl speed sm2 ..." >&2
       measure "ossl_sm2.$rep" "$OPENSSL" speed -mr "${OSSL_TIME[@]}" -seconds "$DURATION" sm2
     else
-      echo "repetition $rep/$REPEAT: crypto_bench SM2 ..." >&2
+      echo "SM2 $rep/$REPEAT: crypto_bench ..." >&2
       measure "yw_sm2.$rep" "$BENCH" --benchmark_filter='^BM_Sm2(Sign|Verify)$' "${BENCH_ARGS[@]}"
     fi
   done
-  if [[ "$SM2_ONLY" != 1 ]]; then
-    echo "repetition $rep/$REPEAT: openssl speed sm3, hmac sm3, sm4-ctr ..." >&2
+done
+if [[ "$SM2_ONLY" != 1 ]]; then
+  for ((rep = 1; rep <= REPEAT; rep++)); do
+    echo "other cases $rep/$REPEAT: openssl speed sm3, hmac sm3, sm4-ctr; crypto_bench ..." >&2
     measure "ossl_sm3.$rep" "$OPENSSL" speed -mr "${OSSL_TIME[@]}" -seconds "$DURATION" -bytes 1024 -evp sm3
     measure "ossl_hmac.$rep" "$OPENSSL" speed -mr "${OSSL_TIME[@]}" -seconds "$DURATION" -bytes 64 -hmac sm3
     measure "ossl_sm4.$rep" "$OPENSSL" speed -mr "${OSSL_TIME[@]}" -seconds "$DURATION" -bytes 1024 -evp sm4-ctr
-    echo "repetition $rep/$REPEAT: crypto_bench other cases ..." >&2
     measure "yw_other.$rep" "$BENCH" \
       --benchmark_filter='^BM_(Sm2(Sign|Verify)Digest|Sm2(Sign|Verify)/real_time/threads:2|Sm3_1KiB|Sm4Ctr_1KiB|HmacSm3_64B|Seal_64B|Open_64B)$' \
       "${BENCH_ARGS[@]}"
-  fi
-done
+  done
+fi
 
 python3 - "$TMP" "$REPEAT" "$ELAPSED" "$SM2_ONLY" <<'PY'
 import json, statistics, sys
@@ -220,6 +226,10 @@ def fmt(x):
     return f"{x:,.0f}".replace(",", " ") if x >= 100 else f"{x:.1f}"
 
 
+def spread(xs):
+    return f"{(max(xs) - min(xs)) / statistics.median(xs) * 100:.0f} %"
+
+
 LIMIT = 0.05  # CPUs used by others during a measurement above which it is disturbed
 
 
@@ -247,7 +257,7 @@ print()
 
 print(f"== median of {repeat} ({'wall clock' if elapsed else 'CPU time'}); ratio = median of the per-repetition ratios")
 w = max(len(r[0]) for r in rows)
-print(f"{'operation':<{w}}  {'openssl ops/s':>13}  {'yiwang ops/s':>12}  {'ratio':>5}  {'>= 0.90':>7}  undisturbed")
+print(f"{'operation':<{w}}  {'openssl ops/s':>13}  {'spread':>6}  {'yiwang ops/s':>12}  {'spread':>6}  {'ratio':>5}  {'>= 0.90':>7}  undisturbed")
 below = []
 for label, ossl, yw, target in rows:
     ys = [r[1][yw[0]][yw[1]] for r in per_rep]
@@ -261,9 +271,9 @@ for label, ossl, yw, target in rows:
         verdict = ("yes" if ratio >= TARGET else "NO") if target else "(info)"
         if target and ratio < TARGET:
             below.append(label)
-        print(f"{label:<{w}}  {fmt(om):>13}  {fmt(ym):>12}  {ratio:>5.2f}  {verdict:>7}  {tail}")
+        print(f"{label:<{w}}  {fmt(om):>13}  {spread(os_):>6}  {fmt(ym):>12}  {spread(ys):>6}  {ratio:>5.2f}  {verdict:>7}  {tail}")
     else:
-        print(f"{label:<{w}}  {'-':>13}  {fmt(ym):>12}  {'-':>5}  {'':>7}  {tail}")
+        print(f"{label:<{w}}  {'-':>13}  {'':>6}  {fmt(ym):>12}  {spread(ys):>6}  {'-':>5}  {'':>7}  {tail}")
 print()
 sm2_quiet = all(row_disturbance(r, ossl, yw) <= LIMIT for r in per_rep for _, ossl, yw, _ in rows[:2])
 all_quiet = all(row_disturbance(r, ossl, yw) <= LIMIT for r in per_rep for _, ossl, yw, _ in rows)
