@@ -157,19 +157,13 @@ TEST(Audit, CommandLineActionsAreAudited) {
   yiwang::test::TempDir dir;
   std::string d = (dir.path() / "data").string();
   auto run = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), {"yiwang", "--data-dir", d});
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    testing::internal::CaptureStdout();
-    int rc = yiwang::app::run_cli(static_cast<int>(argv.size()), argv.data());
-    std::string out = testing::internal::GetCapturedStdout();
-    return std::pair{rc, out};
+    args.insert(args.begin(), {"--data-dir", d});
+    auto r = yiwang::test::run_yiwang(std::move(args));
+    return std::pair{r.status, r.out};
   };
-  testing::internal::CaptureStderr();
   ASSERT_EQ(run({"init"}).first, 0);
   ASSERT_EQ(run({"demo"}).first, 0);
   auto ok = run({"audit", "verify"});
-  testing::internal::GetCapturedStderr();
   EXPECT_EQ(ok.first, 0) << ok.second;
   // 3 administrators, the root CA, the site name, the division table, 11 demo
   // organs, the demo staff (1 role, 10 departments, 11 positions, 13
@@ -184,9 +178,7 @@ TEST(Audit, CommandLineActionsAreAudited) {
     ASSERT_TRUE(db);
     *(*db)->acquire() << "UPDATE audit_records SET account = 'someone-else' WHERE chain_seq = 1";
   }
-  testing::internal::CaptureStderr();
   auto broken = run({"audit", "verify"});
-  testing::internal::GetCapturedStderr();
   EXPECT_EQ(broken.first, 1);
   EXPECT_NE(broken.second.find("审计链断裂"), std::string::npos) << broken.second;
 }

@@ -18,27 +18,10 @@ using yiwang::test::TempDir;
 namespace crypto = yiwang::crypto;
 
 namespace {
-struct Run {
-  int status;
-  std::string out;
-  std::string err;
-};
-
+using Run = yiwang::test::CliRun;
 // Runs `yiwang ARGS…` with `input` on standard input.
 Run run(std::vector<std::string> args, const std::string& input = "") {
-  args.insert(args.begin(), "yiwang");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  std::istringstream in(input);
-  std::streambuf* old = std::cin.rdbuf(in.rdbuf());
-  std::cin.clear();
-  testing::internal::CaptureStdout();
-  testing::internal::CaptureStderr();
-  int status = yiwang::app::run_cli(static_cast<int>(argv.size()), argv.data());
-  Run r{status, testing::internal::GetCapturedStdout(), testing::internal::GetCapturedStderr()};
-  std::cin.rdbuf(old);
-  std::cin.clear();
-  return r;
+  return yiwang::test::run_yiwang(std::move(args), input);
 }
 
 Run crypto_cmd(std::vector<std::string> args, const std::string& input = "") {

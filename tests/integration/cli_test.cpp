@@ -15,21 +15,8 @@
 using yiwang::test::TempDir;
 
 namespace {
-struct Run {
-  int status;
-  std::string out;
-  std::string err;
-};
-
-Run run(std::vector<std::string> args) {
-  args.insert(args.begin(), "yiwang");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  testing::internal::CaptureStdout();
-  testing::internal::CaptureStderr();
-  int status = yiwang::app::run_cli(static_cast<int>(argv.size()), argv.data());
-  return {status, testing::internal::GetCapturedStdout(), testing::internal::GetCapturedStderr()};
-}
+using Run = yiwang::test::CliRun;
+Run run(std::vector<std::string> args) { return yiwang::test::run_yiwang(std::move(args)); }
 
 bool on_postgresql() {
   const char* engine = getenv("YIWANG_TEST_ENGINE");

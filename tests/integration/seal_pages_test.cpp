@@ -751,14 +751,10 @@ TEST(SealPagesDemo, AfterInitAndDemoTheAuditLogCountsTheSeals) {
   test::TempDir dir;
   std::string d = (dir.path() / "data").string();
   auto run = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), {"yiwang", "--data-dir", d});
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    testing::internal::CaptureStdout();
-    int rc = app::run_cli(static_cast<int>(argv.size()), argv.data());
-    return std::pair{rc, testing::internal::GetCapturedStdout()};
+    args.insert(args.begin(), {"--data-dir", d});
+    auto r = yiwang::test::run_yiwang(std::move(args));
+    return std::pair{r.status, r.out};
   };
-  testing::internal::CaptureStderr();
   ASSERT_EQ(run({"init"}).first, 0);
   ASSERT_EQ(run({"demo"}).first, 0);
   {
@@ -776,7 +772,6 @@ TEST(SealPagesDemo, AfterInitAndDemoTheAuditLogCountsTheSeals) {
     EXPECT_EQ(a.seals().list(std::nullopt, 0, 1)->total, 11);
   }
   auto verified = run({"audit", "verify"});
-  testing::internal::GetCapturedStderr();
   EXPECT_EQ(verified.first, 0) << verified.second;
   EXPECT_NE(verified.second.find("共 102 条记录"), std::string::npos) << verified.second;
 }

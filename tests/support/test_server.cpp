@@ -6,16 +6,20 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <random>
 #include <regex>
+#include <sstream>
 #include <thread>
 
+#include <gtest/gtest.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "app/cli.hpp"
 #include "core/progress.hpp"
 #include "db/database.hpp"
 #include "http/percent_encoding.hpp"
@@ -285,6 +289,22 @@ HttpResult post_multipart(TestServer& server, http::Zone zone, const std::string
   auto headers = session_cookies(token, csrf);
   headers["Content-Type"] = std::string("multipart/form-data; boundary=") + kMultipartBoundary;
   return server.request(zone, "POST", target, multipart_body(parts), headers);
+}
+
+CliRun run_yiwang(std::vector<std::string> args, const std::string& input) {
+  args.insert(args.begin(), "yiwang");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  std::istringstream in(input);
+  std::streambuf* old = std::cin.rdbuf(in.rdbuf());
+  std::cin.clear();
+  testing::internal::CaptureStdout();
+  testing::internal::CaptureStderr();
+  int status = app::run_cli(static_cast<int>(argv.size()), argv.data());
+  CliRun r{status, testing::internal::GetCapturedStdout(), testing::internal::GetCapturedStderr()};
+  std::cin.rdbuf(old);
+  std::cin.clear();
+  return r;
 }
 
 }  // namespace yiwang::test

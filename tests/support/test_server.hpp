@@ -103,6 +103,15 @@ HttpResult post_multipart(TestServer& server, http::Zone zone, const std::string
                           const std::string& token, const std::string& csrf,
                           std::vector<FormPart> parts, bool with_csrf = true);
 
+// Runs `yiwang ARGS…` in this process (app::run_cli) with `input` on
+// standard input; standard output and error are captured.
+struct CliRun {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+CliRun run_yiwang(std::vector<std::string> args, const std::string& input = "");
+
 // Runs a shell command (stderr joined to stdout): exit status and output.
 struct ShellRun {
   int status = -1;
