@@ -27,6 +27,7 @@
 #include "portal/home_routes.hpp"
 #include "portal/site_settings.hpp"
 #include "registry/registry_routes.hpp"
+#include "workflow/permissions.hpp"
 
 namespace yiwang::app {
 
@@ -42,7 +43,7 @@ std::vector<db::Migration> all_migrations() {
         identity::AccountStore::profile_migrations(), identity::SecondFactorStore::migrations(),
         identity::PasswordResetStore::migrations(), identity::AccountStore::sealing_migrations(),
         ca::Authority::migrations(), ca::SealStore::migrations(), mail::Outbox::migrations(),
-        portal::SiteSettings::migrations()})
+        portal::SiteSettings::migrations(), workflow::Engine::migrations()})
     out.insert(out.end(), list.begin(), list.end());
   return out;
 }
@@ -151,6 +152,7 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
                                                      cost, lockout);
   identity::declare_identity_permissions(app->permissions_);
   ca::declare_ca_permissions(app->permissions_);
+  workflow::declare_workflow_permissions(app->permissions_);
   app->roles_ = std::make_unique<identity::RoleStore>(*app->db_, app->permissions_, *app->organs_,
                                                       *app->sessions_);
   app->second_factor_ = std::make_unique<identity::SecondFactorStore>(*app->db_, *app->keyring_,
@@ -188,8 +190,11 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
                                                                               app->password_policy_,
                                                                               base_url,
                                                                               {}});
+  app->workflow_ = std::make_unique<workflow::Engine>(*app->db_, app->calendar_, app->directory_);
   app->ca_services_ = std::unique_ptr<ca::CaServices>(
       new ca::CaServices{*app->services_, *app->authority_, *app->seals_});
+  app->workflow_services_ = std::unique_ptr<workflow::WorkflowServices>(
+      new workflow::WorkflowServices{*app->services_, *app->workflow_, app->task_forms_});
   // The stage a new session starts in: the second factor when enrolled,
   // enrolment when the policy requires it of an intranet account.
   identity::SecondFactorStore* second = app->second_factor_.get();
@@ -224,6 +229,7 @@ Application::~Application() {
   }
   if (services_) services_->mail_written = nullptr;
   mail_sender_.reset();
+  timers_.reset();
   sealer_.reset();  // seals what the last requests recorded
 }
 
@@ -277,6 +283,8 @@ void Application::register_routes() {
   ca::register_ca_public_routes(router_, *pages_, *authority_);
   ca::register_seal_routes(router_, *ca_services_);
   ca::register_verify_routes(router_, *pages_, *seals_);
+  workflow::register_workflow_routes(router_, *workflow_services_);
+  workflow::add_workflow_nav(*pages_);
   register_system_routes(router_, *db_, metrics_, openapi_);
   authorizer_->check_routes(router_);
 }
@@ -299,6 +307,7 @@ void Application::start() {
   server_ = std::make_unique<http::Server>(options, router_, hooks, &metrics_);
   server_->start();
   sealer_ = std::make_unique<audit::AuditSealer>(*audit_);
+  timers_ = std::make_unique<workflow::TimerRunner>(*workflow_);
   mail::SmtpSettings smtp{config_.smtp_url, config_.mail_from, config_.smtp_user,
                           config_.smtp_password};
   mail_sender_ = std::make_unique<mail::MailSender>(*outbox_, smtp);

@@ -38,6 +38,11 @@
 #include "render/catalogue.hpp"
 #include "render/page_renderer.hpp"
 #include "render/site.hpp"
+#include "workflow/engine.hpp"
+#include "workflow/identity_directory.hpp"
+#include "workflow/task_forms.hpp"
+#include "workflow/timer_runner.hpp"
+#include "workflow/workflow_routes.hpp"
 
 namespace yiwang::app {
 
@@ -80,6 +85,9 @@ class Application {
   const core::WorkCalendar& calendar() const { return calendar_; }
   const render::Catalogue& catalogue() const { return catalogue_; }
   render::Site& site() { return *site_; }
+  workflow::Engine& workflow() { return *workflow_; }
+  // Where modules register the business forms of their task pages (by form key).
+  workflow::TaskForms& task_forms() { return task_forms_; }
 
   // Reads the site name a demo or administrator stored over the configured one.
   void refresh_site();
@@ -116,6 +124,11 @@ class Application {
   std::unique_ptr<mail::MailSender> mail_sender_;  // while serving
   identity::PasswordPolicy password_policy_;
   std::unique_ptr<audit::AuditSealer> sealer_;  // while serving
+  workflow::IdentityDirectory directory_;
+  std::unique_ptr<workflow::Engine> workflow_;
+  std::unique_ptr<workflow::TimerRunner> timers_;  // while serving
+  workflow::TaskForms task_forms_;
+  std::unique_ptr<workflow::WorkflowServices> workflow_services_;
   http::Router router_;
   http::Metrics metrics_;
   std::string openapi_;  // the repository's OpenAPI document

@@ -206,6 +206,9 @@ int cmd_demo(const Globals& g, const std::string& from) {
   auto seals = load_demo_seals((*app)->organs(), (*app)->accounts(), (*app)->roles(),
                                (*app)->authority(), (*app)->seals(), cli_actor());
   if (!seals) return report(msg, seals.error());
+  auto processes = load_demo_processes((*app)->organs(), (*app)->accounts(), (*app)->roles(),
+                                       (*app)->workflow(), (*app)->config().share_dir, cli_actor());
+  if (!processes) return report(msg, processes.error());
   std::cout << msg.text("cli.demo.done", {{"name", name}}) << "\n\n";
   if (staff->accounts.empty()) {
     std::cout << msg.text("cli.demo.no_new_staff") << "\n";
@@ -228,6 +231,10 @@ int cmd_demo(const Globals& g, const std::string& from) {
     std::cout << msg.text("cli.demo.seals", {{"count", std::to_string(seals->seals_created)},
                                              {"name", "张伟（zhangwei.bgs）"},
                                              {"role", kDemoSealRole}})
+              << "\n";
+  if (processes->instance_id != 0)
+    std::cout << msg.text("cli.demo.processes", {{"count", std::to_string(processes->deployed)},
+                                                 {"name", "张伟（zhangwei.bgs）"}})
               << "\n";
   std::cout << std::flush;
   return kOk;

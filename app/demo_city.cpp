@@ -1,13 +1,17 @@
 #include "app/demo_city.hpp"
 
 #include <algorithm>
+#include <fstream>
 #include <optional>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "ca/permissions.hpp"
 #include "core/identifier.hpp"
 #include "identity/permissions.hpp"
+#include "workflow/bpmn_parser.hpp"
+#include "workflow/permissions.hpp"
 
 namespace yiwang::app {
 
@@ -50,7 +54,8 @@ constexpr const char* kStaffMailDomain = "example.gov.cn";
 
 // A civil servant of the demo city. The e-mail address is the sign-in name at
 // kStaffMailDomain; the role is granted for the own organ unless `scope`
-// names another (with its sub-organs when `sub_organs`).
+// names another (with its sub-organs when `sub_organs`). `heads` names the
+// department of the organ the person heads (部门负责人), if any.
 struct DemoPerson {
   const char* name;
   const char* display_name;
@@ -58,23 +63,28 @@ struct DemoPerson {
   const char* department;
   const char* position;
   const char* phone;
+  const char* heads = nullptr;
   int scope = 0;  // DemoOrgan::number of the grant, 0 for the own organ
   bool sub_organs = false;
 };
 
+// The 科长 and 主任 head their departments; 张伟, 副主任 of 市政府办公室, heads
+// its 综合科, which has no 科长 (a deputy director may head a department of
+// the organ). The 办公室 of 市市场监管局 and of 市数据局 and the 综合科 of
+// 东城区政府 have only a 科员 and no head.
 const DemoPerson kPeople[] = {
     // 市政府办公室: 张伟 reads the directory of the whole city government.
-    {"zhangwei.bgs", "张伟", 2, "秘书科", "副主任", "13905910201", 1, true},
+    {"zhangwei.bgs", "张伟", 2, "秘书科", "副主任", "13905910201", "综合科", 1, true},
     {"liuyang.bgs", "刘洋", 2, "综合科", "科员", "13905910202"},
-    {"chenjing.bgs", "陈静", 2, "秘书科", "科长", "13905910203"},
-    {"wangfang.fgw", "王芳", 3, "办公室", "主任", "13905910301"},
-    {"lijun.fgw", "李军", 3, "综合规划科", "科长", "13905910302"},
-    {"zhaomin.scjg", "赵敏", 4, "登记注册科", "科长", "13905910401"},
+    {"chenjing.bgs", "陈静", 2, "秘书科", "科长", "13905910203", "秘书科"},
+    {"wangfang.fgw", "王芳", 3, "办公室", "主任", "13905910301", "办公室"},
+    {"lijun.fgw", "李军", 3, "综合规划科", "科长", "13905910302", "综合规划科"},
+    {"zhaomin.scjg", "赵敏", 4, "登记注册科", "科长", "13905910401", "登记注册科"},
     {"sunhao.scjg", "孙浩", 4, "办公室", "科员", "13905910402"},
     {"zhouting.scjg", "周婷", 4, "登记注册科", "科员", "13905910403"},
-    {"xuming.sjj", "徐明", 9, "数据资源科", "科长", "13905910901"},
+    {"xuming.sjj", "徐明", 9, "数据资源科", "科长", "13905910901", "数据资源科"},
     {"hejing.sjj", "何静", 9, "办公室", "科员", "13905910902"},
-    {"wuqiang.dcq", "吴强", 10, "办公室", "主任", "13905911001"},
+    {"wuqiang.dcq", "吴强", 10, "办公室", "主任", "13905911001", "办公室"},
     {"huangli.dcq", "黄丽", 10, "综合科", "科员", "13905911002"},
     {"zhenglei.dcq", "郑磊", 10, "办公室", "科员", "13905911003"},
 };
@@ -133,6 +143,72 @@ Result<long long> demo_position(identity::OrganStore& organs, long long organ_id
   if (!p) return std::unexpected(p.error());
   ++created;
   return p->id;
+}
+
+// Makes the demo person the head of the department it `heads`, unless that
+// department has a head already (so loading twice, or an administrator's
+// own choice, is left alone). A person or department that is missing (an
+// account name taken by someone else, a blocked department) is skipped.
+Result<void> demo_head(identity::OrganStore& organs, identity::AccountStore& accounts,
+                       const DemoPerson& p, const audit::AuditEvent& who) {
+  if (!p.heads) return {};
+  auto account = accounts.find_by_name(p.name);
+  if (!account) return std::unexpected(account.error());
+  if (!*account || (*account)->kind != identity::AccountKind::staff || !(*account)->active)
+    return {};
+  auto organ = demo_organ(organs, p.organ);
+  if (!organ) return std::unexpected(organ.error());
+  if ((*account)->organ_id != organ->id) return {};
+  auto departments = organs.departments(organ->id);
+  if (!departments) return std::unexpected(departments.error());
+  for (const auto& d : *departments) {
+    if (d.name != p.heads) continue;
+    if (d.head_account_id) return {};
+    auto set = organs.set_department_head(d.id, (*account)->id, who);
+    if (!set) return std::unexpected(set.error());
+    return {};
+  }
+  return {};
+}
+
+// What ensure_grant did.
+struct Ensured {
+  int role_created = 0;
+  int grant_created = 0;
+};
+
+// Creates the role when no role has its name, and grants it to the account
+// in the demo organ numbered `scope` unless the account holds it already.
+// An account that does not exist is skipped.
+Result<Ensured> ensure_grant(identity::OrganStore& organs, identity::AccountStore& accounts,
+                             identity::RoleStore& roles, const identity::RoleInput& input,
+                             const char* account, int scope, bool sub_organs,
+                             const audit::AuditEvent& who) {
+  Ensured out;
+  auto all = roles.roles();
+  if (!all) return std::unexpected(all.error());
+  std::optional<long long> role;
+  for (const auto& r : *all)
+    if (r.name == input.name) role = r.id;
+  if (!role) {
+    auto made = roles.create_role(input, who);
+    if (!made) return std::unexpected(made.error());
+    role = made->id;
+    ++out.role_created;
+  }
+  auto user = accounts.find_by_name(account);
+  if (!user) return std::unexpected(user.error());
+  if (!*user) return out;
+  auto grants = roles.grants_of((*user)->id);
+  if (!grants) return std::unexpected(grants.error());
+  for (const auto& g : *grants)
+    if (g.role_id == *role) return out;
+  auto organ = demo_organ(organs, scope);
+  if (!organ) return std::unexpected(organ.error());
+  auto granted = roles.grant((*user)->id, *role, organ->id, sub_organs, who);
+  if (!granted) return std::unexpected(granted.error());
+  ++out.grant_created;
+  return out;
 }
 }  // namespace
 
@@ -205,6 +281,10 @@ Result<DemoStaff> load_demo_staff(identity::OrganStore& organs, identity::Accoun
       return std::unexpected(held.error());
     out.accounts.push_back({std::move(*made), organ->name});
   }
+  // Heads once every account exists: 张伟 heads a department he is not in.
+  for (const auto& p : kPeople)
+    if (auto headed = demo_head(organs, accounts, p, who); !headed)
+      return std::unexpected(headed.error());
   return out;
 }
 
@@ -232,30 +312,101 @@ Result<DemoSeals> load_demo_seals(identity::OrganStore& organs, identity::Accoun
     ++out.seals_created;
   }
 
-  auto all = roles.roles();
-  if (!all) return std::unexpected(all.error());
-  std::optional<long long> role;
-  for (const auto& r : *all)
-    if (r.name == kDemoSealRole) role = r.id;
-  if (!role) {
-    auto made = roles.create_role(
-        {kDemoSealRole, kSealRoleDescription, {ca::perm::kSealRead, ca::perm::kSealApply}}, who);
-    if (!made) return std::unexpected(made.error());
-    role = made->id;
-    ++out.roles_created;
-  }
-  auto user = accounts.find_by_name(kSealUser);
-  if (!user) return std::unexpected(user.error());
-  if (!*user) return out;
-  auto grants = roles.grants_of((*user)->id);
-  if (!grants) return std::unexpected(grants.error());
-  for (const auto& g : *grants)
-    if (g.role_id == *role) return out;
-  auto scope = demo_organ(organs, kSealScope);
-  if (!scope) return std::unexpected(scope.error());
-  auto granted = roles.grant((*user)->id, *role, scope->id, true, who);
+  auto granted = ensure_grant(
+      organs, accounts, roles,
+      {kDemoSealRole, kSealRoleDescription, {ca::perm::kSealRead, ca::perm::kSealApply}}, kSealUser,
+      kSealScope, true, who);
   if (!granted) return std::unexpected(granted.error());
-  ++out.grants_created;
+  out.roles_created += granted->role_created;
+  out.grants_created += granted->grant_created;
+  return out;
+}
+
+Result<DemoProcesses> load_demo_processes(identity::OrganStore& organs,
+                                          identity::AccountStore& accounts,
+                                          identity::RoleStore& roles, workflow::Engine& engine,
+                                          const std::filesystem::path& share_dir,
+                                          const audit::AuditEvent& who) {
+  DemoProcesses out;
+  struct Holder {
+    identity::RoleInput role;
+    const char* account;
+    int scope;
+    bool sub_organs;
+  };
+  const Holder holders[] = {
+      {{kDemoDrafterRole, "起草公文并发起办文流程", {workflow::perm::kInstanceStart}},
+       "liuyang.bgs",
+       2,
+       false},
+      {{kDemoDrafterRole, "起草公文并发起办文流程", {workflow::perm::kInstanceStart}},
+       "zhouting.scjg",
+       4,
+       false},
+      {{kDemoClerkRole, "核稿、编号登记，发起办文流程", {workflow::perm::kInstanceStart}},
+       "chenjing.bgs",
+       2,
+       false},
+      {{kDemoProcessAdminRole, "管理流程实例：改派、挂起、终止", {workflow::perm::kInstanceManage}},
+       "zhangwei.bgs",
+       1,
+       true},
+  };
+  for (const auto& h : holders) {
+    auto granted =
+        ensure_grant(organs, accounts, roles, h.role, h.account, h.scope, h.sub_organs, who);
+    if (!granted) return std::unexpected(granted.error());
+    out.roles_created += granted->role_created;
+    out.grants_created += granted->grant_created;
+  }
+
+  // The processes the city ships, deployed by the command line.
+  workflow::Actor system;
+  system.account = who.account;
+  system.name = who.account;
+  system.audit = who;
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(share_dir / "data" / "processes", ec))
+    if (e.path().extension() == ".bpmn") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    std::stringstream xml;
+    xml << in.rdbuf();
+    auto parsed = workflow::parse_bpmn(xml.str());
+    auto before = engine.versions(parsed ? parsed->key : "");
+    if (!before) return std::unexpected(before.error());
+    auto deployed = engine.deploy(xml.str(), system);
+    if (!deployed) return std::unexpected(deployed.error());
+    if (before->empty() || before->front().id != deployed->id) ++out.deployed;
+  }
+
+  // One document on its way: 刘洋 drafted it; 张伟 heads his 综合科 and reviews.
+  auto started = engine.instances("office_dispatch", std::nullopt, 0, 1);
+  if (!started) return std::unexpected(started.error());
+  if (started->total > 0) return out;
+  auto drafter = accounts.find_by_name("liuyang.bgs");
+  if (!drafter) return std::unexpected(drafter.error());
+  if (!*drafter) return out;
+  workflow::Actor liu;
+  liu.account = (*drafter)->name;
+  liu.name = (*drafter)->display_name;
+  liu.audit = who;
+  workflow::Engine::StartInput input;
+  input.process_key = "office_dispatch";
+  input.title = "关于做好2027年元旦春节期间政务值班工作的通知（代拟稿）";
+  input.business_key = "示政办发〔2026〕拟-001";
+  auto instance = engine.start(input, liu);
+  if (!instance) return std::unexpected(instance.error());
+  out.instance_id = instance->id;
+  auto open = engine.open_tasks(instance->id);
+  if (!open) return std::unexpected(open.error());
+  for (const auto& t : *open) {
+    workflow::Engine::CompleteInput done;
+    done.opinion = "请审核。";
+    if (auto r = engine.complete(t.id, done, liu); !r) return std::unexpected(r.error());
+  }
   return out;
 }
 

@@ -1,10 +1,12 @@
 // The demo city loaded by `yiwang demo`: 示范市人民政府 with its working
 // departments as organs, two county-level governments under it, civil
 // servants in several of them holding a role, and — once the platform CA
-// exists — each organ's official seal with a civil servant who may use them.
-// Loading twice changes nothing.
+// exists — each organ's official seal with a civil servant who may use them,
+// and the 发文办理 process (data/processes/office_dispatch.bpmn) with one
+// document on its way. Loading twice changes nothing.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,7 @@
 #include "identity/account_store.hpp"
 #include "identity/organ_store.hpp"
 #include "identity/role_store.hpp"
+#include "workflow/engine.hpp"
 
 namespace yiwang::app {
 
@@ -68,6 +71,29 @@ struct DemoSeals {
 Result<DemoSeals> load_demo_seals(identity::OrganStore& organs, identity::AccountStore& accounts,
                                   identity::RoleStore& roles, ca::Authority& authority,
                                   ca::SealStore& seals, const audit::AuditEvent& who);
+
+// The roles of the demo document flow and who holds them (in 市政府办公室).
+inline constexpr const char* kDemoDrafterRole = "拟稿人";    // 刘洋, 周婷 (市市场监管局)
+inline constexpr const char* kDemoClerkRole = "公文管理员";  // 陈静: 核稿, 编号登记
+inline constexpr const char* kDemoProcessAdminRole = "流程管理员";  // 张伟: whole city
+
+struct DemoProcesses {
+  int deployed = 0;  // new definitions or versions
+  int roles_created = 0;
+  int grants_created = 0;
+  long long instance_id = 0;  // the demo document, when this run started it
+};
+
+// Deploys every data/processes/*.bpmn below share_dir (a file identical to
+// the deployed version changes nothing), creates the three roles above when
+// missing and grants them, and — when no 发文办理 has been started — starts
+// one as 刘洋 and completes his 拟稿, so 张伟 finds 部门审核 in his inbox.
+// Needs load_demo_staff first.
+Result<DemoProcesses> load_demo_processes(identity::OrganStore& organs,
+                                          identity::AccountStore& accounts,
+                                          identity::RoleStore& roles, workflow::Engine& engine,
+                                          const std::filesystem::path& share_dir,
+                                          const audit::AuditEvent& who);
 
 // A valid 统一社会信用代码 of an organ (登记管理部门 1 机构编制, 机构类别 1
 // 机关) in a division, with a made-up organisation code numbered n.

@@ -11,6 +11,7 @@
 #include "db/dialect.hpp"
 #include "db/row_value.hpp"
 #include "identity/account_store.hpp"
+#include "identity/organ_store.hpp"
 #include "identity/session_store.hpp"
 #include "mail/message.hpp"
 
@@ -123,8 +124,9 @@ CREATE TABLE identity_account_positions (
 }
 
 std::vector<db::Migration> AccountStore::sealing_migrations() {
-  return {{"identity", 9, "encrypted personal fields with blind indexes",
-           R"(ALTER TABLE identity_accounts ADD COLUMN phone_index TEXT NOT NULL DEFAULT '';
+  std::vector<db::Migration> out = {
+      {"identity", 9, "encrypted personal fields with blind indexes",
+       R"(ALTER TABLE identity_accounts ADD COLUMN phone_index TEXT NOT NULL DEFAULT '';
 ALTER TABLE identity_accounts ADD COLUMN citizen_number_index TEXT NOT NULL DEFAULT '';
 ALTER TABLE identity_accounts ADD COLUMN fields_key BIGINT NOT NULL DEFAULT 0;
 DROP INDEX identity_accounts_citizen;
@@ -133,6 +135,9 @@ CREATE INDEX identity_accounts_phone_index ON identity_accounts (phone_index) WH
 CREATE INDEX identity_accounts_fields_key ON identity_accounts (fields_key);
 ALTER TABLE identity_totp ADD COLUMN fields_key BIGINT NOT NULL DEFAULT 0;
 )"}};
+  // The identity migrations after 9 follow here: this list is registered last.
+  for (auto& m : OrganStore::department_head_migrations()) out.push_back(std::move(m));
+  return out;
 }
 
 SealedFields seal_fields(const crypto::Keyring& keys, std::string_view phone,
@@ -470,6 +475,21 @@ Result<std::vector<Account>> AccountStore::staff_of(long long organ_id) {
          soci::use(organ_id));
     for (const auto& r : rows) out.push_back(account_from_db_row(r, keys_));
     return out;
+  });
+}
+
+Result<std::optional<long long>> AccountStore::head_of_account_department(long long account_id) {
+  return db::guarded([&]() -> Result<std::optional<long long>> {
+    auto s = db_.acquire();
+    long long found = 0;
+    soci::indicator ind = soci::i_null;
+    *s << "SELECT h.id FROM identity_accounts a LEFT JOIN identity_departments d ON d.id = "
+          "a.department_id AND d.status = 'active' LEFT JOIN identity_accounts h ON h.id = "
+          "d.head_account_id AND h.status = 'active' WHERE a.id = :a",
+        soci::use(account_id), soci::into(found, ind);
+    if (!s->got_data()) return fail("identity.account.not_found", "account_id");
+    if (ind != soci::i_ok) return std::optional<long long>();
+    return std::optional<long long>(found);
   });
 }
 

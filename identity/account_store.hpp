@@ -104,7 +104,9 @@ class AccountStore {
   static std::vector<db::Migration> migrations();
   // Profiles of citizens and enterprises, enterprise agents, staff positions.
   static std::vector<db::Migration> profile_migrations();
-  // Blind-index columns and the key id of each row's sealed fields.
+  // Blind-index columns and the key id of each row's sealed fields (9); then,
+  // as this is the last identity list the application registers, the
+  // identity migrations numbered after it (10: OrganStore's department heads).
   static std::vector<db::Migration> sealing_migrations();
 
   // Encrypts the personal fields of rows that hold them in clear (written
@@ -153,6 +155,12 @@ class AccountStore {
   Result<std::vector<HeldPosition>> positions_of(long long id);
   // Staff of an organ (the directory).
   Result<std::vector<Account>> staff_of(long long organ_id);
+  // The head (部门负责人) of the account's own department, for tasks given to
+  // "the starter's department head": nullopt when the account has no
+  // department, the department has no head or its head is disabled. It may
+  // be the account itself. "identity.account.not_found" (account_id) for an
+  // unknown account.
+  Result<std::optional<long long>> head_of_account_department(long long account_id);
   // Finds a citizen account by e-mail address (password reset).
   Result<std::optional<Account>> find_public_by_email(const std::string& email);
 

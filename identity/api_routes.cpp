@@ -58,6 +58,27 @@ json organ_json(const Organ& o) {
           {"version", o.version}};
 }
 
+json department_json(const Department& d) {
+  json j = {{"id", d.id}, {"organ_id", d.organ_id}, {"name", d.name}};
+  j["head_account_id"] = d.head_account_id ? json(*d.head_account_id) : json(nullptr);
+  j["head_name"] = d.head_account_id ? json(d.head_name) : json(nullptr);
+  j["head_active"] = d.head_account_id ? json(d.head_active) : json(nullptr);
+  return j;
+}
+
+// The head a PUT body names: {"head_account_id": 12} sets, null clears.
+// Anything else is an error naming the field.
+Result<std::optional<long long>> head_from_body(const std::string& body) {
+  auto j = json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return fail("identity.api.bad_body", "");
+  if (!j.contains("head_account_id")) return fail("api.required", "head_account_id");
+  const json& v = j["head_account_id"];
+  if (v.is_null()) return std::optional<long long>();
+  if (!v.is_number_integer() || v.get<long long>() <= 0)
+    return fail("identity.api.bad_head", "head_account_id");
+  return std::optional<long long>(v.get<long long>());
+}
+
 http::Response me(http::Request& req) {
   const http::Principal& p = *req.principal;
   json scoped = json::object();
@@ -176,6 +197,47 @@ void register_identity_api(http::Router& router, Services& s) {
                     return ok({{"organ", organ_json(**organ)}, {"staff", rows}});
                   },
               .summary = "The staff directory of an organ (within the reader's organ scope)"});
+  router.add({.method = "GET",
+              .pattern = "/api/v1/identity/organs/{id}/departments",
+              .zone = zone,
+              .permission = perm::kDirectoryRead,
+              .handler =
+                  [&s](http::Request& req) {
+                    auto id = id_param(req);
+                    if (!id) return failed(s, req, 404, Error("identity.organ.not_found"));
+                    if (!req.principal->holds(perm::kDirectoryRead, *id))
+                      return failed(s, req, 403, Error("http.forbidden"));
+                    auto organ = s.organs.get(*id);
+                    if (!organ) return internal(s, req);
+                    if (!*organ) return failed(s, req, 404, Error("identity.organ.not_found"));
+                    auto list = s.organs.departments(*id);
+                    if (!list) return internal(s, req);
+                    json rows = json::array();
+                    for (const auto& d : *list) rows.push_back(department_json(d));
+                    return ok({{"organ", organ_json(**organ)}, {"departments", rows}});
+                  },
+              .summary = "An organ's departments with their heads (within the reader's organ "
+                         "scope)"});
+  router.add({.method = "PUT",
+              .pattern = "/api/v1/identity/departments/{id}/head",
+              .zone = zone,
+              .permission = perm::kOrganManage,
+              .handler =
+                  [&s](http::Request& req) {
+                    auto id = id_param(req);
+                    if (!id) return failed(s, req, 404, Error("identity.department.not_found"));
+                    auto head = head_from_body(req.body);
+                    if (!head) return failed(s, req, 400, head.error());
+                    auto d = s.organs.set_department_head(*id, *head, who(req));
+                    if (!d) {
+                      if (d.error().key == "identity.department.not_found")
+                        return failed(s, req, 404, d.error());
+                      if (d.error().key.starts_with("db.")) return internal(s, req);
+                      return failed(s, req, 400, d.error());
+                    }
+                    return ok(department_json(*d));
+                  },
+              .summary = "Sets (an account id) or clears (null) a department's head"});
   router.add({.method = "GET",
               .pattern = "/api/v1/identity/accounts",
               .zone = zone,

@@ -473,8 +473,119 @@ Result<Department> OrganStore::add_department(long long organ_id, const std::str
   return add_unit(kDepartments, organ_id, name, std::move(who));
 }
 
+namespace {
+
+// A department with its head's name and status (the head is optional).
+const char* const kDepartmentSelect =
+    "SELECT d.id, d.organ_id, d.name, d.head_account_id, a.display_name, a.status FROM "
+    "identity_departments d LEFT JOIN identity_accounts a ON a.id = d.head_account_id ";
+
+Department department_from_row(const soci::row& r) {
+  Department d{db::row_int64(r, 0), db::row_int64(r, 1), r.get<std::string>(2)};
+  if (r.get_indicator(3) == soci::i_ok) {
+    d.head_account_id = db::row_int64(r, 3);
+    if (r.get_indicator(4) == soci::i_ok) d.head_name = r.get<std::string>(4);
+    d.head_active = r.get_indicator(5) == soci::i_ok && r.get<std::string>(5) == "active";
+  }
+  return d;
+}
+
+// An active department.
+std::optional<Department> load_department(soci::session& s, long long id) {
+  soci::rowset<soci::row> rows =
+      (s.prepare << std::string(kDepartmentSelect) + "WHERE d.id = :id AND d.status = 'active'",
+       soci::use(id));
+  for (const auto& r : rows) return department_from_row(r);
+  return std::nullopt;
+}
+
+// What the head of a department must be: an active civil servant of its organ.
+struct HeadCandidate {
+  std::string name, kind, display_name, status;
+  std::optional<long long> organ_id;
+};
+
+std::optional<HeadCandidate> load_candidate(soci::session& s, long long account_id) {
+  soci::rowset<soci::row> rows =
+      (s.prepare << "SELECT name, kind, display_name, status, organ_id FROM identity_accounts "
+                    "WHERE id = :id",
+       soci::use(account_id));
+  for (const auto& r : rows) {
+    HeadCandidate c{r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2),
+                    r.get<std::string>(3), std::nullopt};
+    if (r.get_indicator(4) == soci::i_ok) c.organ_id = db::row_int64(r, 4);
+    return c;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<db::Migration> OrganStore::department_head_migrations() {
+  return {
+      {"identity", 10, "department heads",
+       R"(ALTER TABLE identity_departments ADD COLUMN head_account_id BIGINT REFERENCES identity_accounts (id);
+CREATE INDEX identity_departments_head ON identity_departments (head_account_id);
+)"}};
+}
+
 Result<std::vector<Department>> OrganStore::departments(long long organ_id) {
-  return units(kDepartments, organ_id);
+  return db::guarded([&]() -> Result<std::vector<Department>> {
+    std::vector<Department> out;
+    auto s = db_.acquire();
+    soci::rowset<soci::row> rows =
+        (s->prepare << std::string(kDepartmentSelect) +
+                           "WHERE d.organ_id = :o AND d.status = 'active' ORDER BY d.id",
+         soci::use(organ_id));
+    for (const auto& r : rows) out.push_back(department_from_row(r));
+    return out;
+  });
+}
+
+Result<Department> OrganStore::set_department_head(long long department_id,
+                                                   std::optional<long long> account_id,
+                                                   audit::AuditEvent who) {
+  return db::guarded([&]() -> Result<Department> {
+    return db_.transaction([&](soci::session& s) -> Result<Department> {
+      auto d = load_department(s, department_id);
+      if (!d) return fail("identity.department.not_found", "department_id");
+      auto o = load(s, d->organ_id);
+      if (!o || o->retired) return fail("identity.organ.retired", "department_id");
+      std::string head_text;
+      if (account_id) {
+        auto c = load_candidate(s, *account_id);
+        if (!c) return fail("identity.account.not_found", "head_account_id");
+        if (c->kind != "staff")
+          return fail("identity.department.head_not_staff", "head_account_id");
+        if (c->organ_id != d->organ_id)
+          return fail("identity.department.head_other_organ", "head_account_id");
+        if (c->status != "active")
+          return fail("identity.department.head_disabled", "head_account_id");
+        head_text = c->display_name + " (" + c->name + ")";
+      }
+      if (d->head_account_id == account_id) return *d;  // nothing changes
+      soci::indicator ind = account_id ? soci::i_ok : soci::i_null;
+      long long head = account_id.value_or(0);
+      s << "UPDATE identity_departments SET head_account_id = :h WHERE id = :id",
+          soci::use(head, ind), soci::use(department_id);
+      who.event = account_id ? "identity.department.head_set" : "identity.department.head_cleared";
+      who.object = "department:" + std::to_string(department_id);
+      who.detail = o->name + " / " + d->name + (account_id ? ": " + head_text : "");
+      audit::AuditLog::record(s, who);
+      auto changed = load_department(s, department_id);
+      if (!changed) return fail("identity.department.not_found", "department_id");
+      return *changed;
+    });
+  });
+}
+
+Result<std::optional<long long>> OrganStore::department_head(long long department_id) {
+  return db::guarded([&]() -> Result<std::optional<long long>> {
+    auto s = db_.acquire();
+    auto d = load_department(*s, department_id);
+    if (!d) return fail("identity.department.not_found", "department_id");
+    return d->head_account_id;
+  });
 }
 
 Result<Position> OrganStore::add_position(long long organ_id, const std::string& name,

@@ -3,7 +3,9 @@
 // division, 统一社会信用代码, internal departments (内设机构) and positions.
 // Organs are added, renamed, moved and retired — never deleted — and every
 // change is kept in their history and written to the audit log in the same
-// transaction. Changes carry the version the caller saw; a stale version is
+// transaction. A department may have a head (部门负责人): a civil servant of
+// the same organ, whom the workflow engine gives the tasks of "the starter's
+// department head". Changes carry the version the caller saw; a stale version is
 // refused ("changed by someone else") instead of overwriting.
 //
 // Thread-safe: every call is its own transaction.
@@ -60,10 +62,15 @@ struct Department {
   long long id = 0;
   long long organ_id = 0;
   std::string name;
+  // The head (部门负责人), when one is set: the account, its real name and
+  // whether it is active (a disabled head stays recorded until replaced).
+  std::optional<long long> head_account_id = std::nullopt;
+  std::string head_name = {};
+  bool head_active = false;
 };
 
 // A position (职位) of an organ, such as 科员 or 副局长; staff hold positions
-// of their own organ.
+// of their own organ. A position has no head: those fields stay empty.
 using Position = Department;
 
 namespace detail {
@@ -76,6 +83,10 @@ class OrganStore {
       : db_(db), divisions_(divisions) {}
 
   static std::vector<db::Migration> migrations();
+  // The head of each department (identity migration 10). It refers to
+  // accounts, so it runs after them: AccountStore::sealing_migrations(), the
+  // last identity list registered, ends with it.
+  static std::vector<db::Migration> department_head_migrations();
 
   // Checks and adds an organ. Errors name the field and the rule.
   Result<Organ> add(const OrganInput& input, audit::AuditEvent who);
@@ -101,7 +112,23 @@ class OrganStore {
 
   Result<Department> add_department(long long organ_id, const std::string& name,
                                     audit::AuditEvent who);
+  // The organ's active departments, by id, each with its head.
   Result<std::vector<Department>> departments(long long organ_id);
+  // Sets (or, with nullopt, clears) a department's head: an active civil
+  // servant of the department's organ — of any of its departments, so a
+  // deputy director may head one. Refused, naming the field:
+  // "identity.department.not_found" (department_id) for an unknown or
+  // inactive department, "identity.organ.retired" (department_id) in a
+  // retired organ, "identity.account.not_found", "…head_not_staff",
+  // "…head_other_organ" and "…head_disabled" (head_account_id). Audited
+  // (identity.department.head_set / head_cleared) in the same transaction;
+  // setting the head it already has changes and records nothing.
+  Result<Department> set_department_head(long long department_id,
+                                         std::optional<long long> account_id,
+                                         audit::AuditEvent who);
+  // The department's head as recorded (a disabled head included), nullopt
+  // when it has none; "identity.department.not_found" for an unknown one.
+  Result<std::optional<long long>> department_head(long long department_id);
 
   Result<Position> add_position(long long organ_id, const std::string& name, audit::AuditEvent who);
   Result<std::vector<Position>> positions(long long organ_id);

@@ -1,4 +1,6 @@
 // 系统管理员: the organ tree and the accounts.
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "identity/admin_pages.hpp"
@@ -67,6 +69,53 @@ http::Response new_organ_page(Services& s, const http::Request& req, const http:
                            error ? 400 : 200);
 }
 
+// The organ's departments, each with its head and the form that sets it: a
+// <select> of the organ's active staff (and the current head, if disabled).
+// `typed` is the department-head form that failed: its department keeps the
+// choice that was sent and is marked invalid.
+nlohmann::json department_rows(Services& s, const http::Request& req,
+                               const std::vector<Department>& departments,
+                               const std::vector<Account>& staff, const http::FormData* typed) {
+  std::optional<long long> typed_department =
+      typed ? positive_number(typed->value("department_id")) : std::nullopt;
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& d : departments) {
+    bool failed = typed_department && *typed_department == d.id;
+    nlohmann::json options = nlohmann::json::array();
+    for (const auto& a : staff) {
+      std::string label = a.display_name + " (" + a.name + ")";
+      if (a.department_id)
+        for (const auto& other : departments)
+          if (other.id == *a.department_id) label += " · " + other.name;
+      options.push_back({{"id", a.id}, {"label", label}, {"selected", false}});
+    }
+    bool listed = std::any_of(options.begin(), options.end(), [&](const nlohmann::json& o) {
+      return d.head_account_id && o["id"] == *d.head_account_id;
+    });
+    if (d.head_account_id && !listed)
+      options.push_back(
+          {{"id", *d.head_account_id},
+           {"label", d.head_name + " — " + s.pages.text(req, "admin.account.disabled")},
+           {"selected", false}});
+    // The choice that failed when it is on the list, else the current head
+    // (so sending the form again never clears a head by accident).
+    std::string chosen = d.head_account_id ? std::to_string(*d.head_account_id) : "";
+    std::string sent = failed ? typed->value("head_account_id") : "";
+    for (const auto& o : options)
+      if (failed && std::to_string(o["id"].get<long long>()) == sent) chosen = sent;
+    for (auto& o : options) o["selected"] = std::to_string(o["id"].get<long long>()) == chosen;
+    rows.push_back({{"id", d.id},
+                    {"organ_id", d.organ_id},
+                    {"name", d.name},
+                    {"has_head", d.head_account_id.has_value()},
+                    {"head_name", d.head_name},
+                    {"head_disabled", d.head_account_id && !d.head_active},
+                    {"options", options},
+                    {"failed", failed}});
+  }
+  return rows;
+}
+
 // The organ's page: its facts, the forms to rename, move and retire it, its
 // departments and its history. `failed` names the form an error belongs to.
 http::Response organ_page(Services& s, const http::Request& req, long long id,
@@ -107,10 +156,11 @@ http::Response organ_page(Services& s, const http::Request& req, long long id,
   if (typed && failed == "rename")
     for (const char* f : {"name", "short_name", "doc_prefix"}) r[f] = typed->value(f);
   model["r"] = r;
-  nlohmann::json depts = nlohmann::json::array();
-  for (const auto& d : *departments) depts.push_back({{"id", d.id}, {"name", d.name}});
-  model["departments"] = depts;
-  model["has_departments"] = !depts.empty();
+  auto staff = s.accounts.staff_of(id);
+  if (!staff) return s.pages.error(req, 500, "http.internal_error");
+  model["departments"] =
+      department_rows(s, req, *departments, *staff, failed == "department-head" ? typed : nullptr);
+  model["has_departments"] = !departments->empty();
   model["department_typed"] = typed && failed == "departments" ? typed->value("name") : "";
   auto positions = s.organs.positions(id);
   if (!positions) return s.pages.error(req, 500, "http.internal_error");
@@ -133,7 +183,7 @@ http::Response organ_page(Services& s, const http::Request& req, long long id,
   }
   std::string done = req.query.value("done");
   if (done == "renamed" || done == "moved" || done == "retired" || done == "department" ||
-      done == "position")
+      done == "position" || done == "head")
     model["notice"] = s.pages.text(req, "admin.organ.done." + done);
   return s.pages.form_page(req, "identity/admin/organ", "admin.organ.title", model,
                            error ? (error->key.ends_with(".stale") ? 409 : 400) : 200);
@@ -296,8 +346,8 @@ void register_system_admin_routes(http::Router& router, Services& s) {
                 if (!id) return s.pages.error(req, 404, "identity.organ.not_found");
                 return organ_page(s, req, *id);
               }});
-  // rename, move, retire and add a department: each answers with the organ
-  // page, showing the error next to its form.
+  // rename, move, retire, add a department or a position, set a department's
+  // head: each answers with the organ page, showing the error next to its form.
   auto organ_change =
       [&router, &s, zone, organ_perm](
           const std::string& action,
@@ -317,10 +367,11 @@ void register_system_admin_routes(http::Router& router, Services& s) {
                           return s.pages.error(req, 404, "identity.organ.not_found");
                         return organ_page(s, req, *id, action, &done.error(), &*form);
                       }
-                      std::string word = action == "departments" ? "department"
-                                         : action == "positions" ? "position"
-                                         : action == "move"      ? "moved"
-                                                                 : action + "d";
+                      std::string word = action == "departments"       ? "department"
+                                         : action == "positions"       ? "position"
+                                         : action == "department-head" ? "head"
+                                         : action == "move"            ? "moved"
+                                                                       : action + "d";
                       return http::Response::redirect(
                           "/admin/organs/" + std::to_string(*id) + "?done=" + word, 303);
                     }});
@@ -346,6 +397,21 @@ void register_system_admin_routes(http::Router& router, Services& s) {
     auto r = s.organs.add_position(id, f.value("name"), w);
     return r ? Result<void>{} : std::unexpected(r.error());
   });
+  // Sets or clears a department's head: department_id (of this organ) and
+  // head_account_id (empty clears it).
+  organ_change(
+      "department-head",
+      [&s](long long id, const http::FormData& f, audit::AuditEvent w) -> Result<void> {
+        auto department = positive_number(f.value("department_id"));
+        auto list = s.organs.departments(id);
+        if (!list) return std::unexpected(list.error());
+        if (!department || std::none_of(list->begin(), list->end(),
+                                        [&](const Department& d) { return d.id == *department; }))
+          return fail("identity.department.not_found", "department_id");
+        auto r =
+            s.organs.set_department_head(*department, optional_id(f.value("head_account_id")), w);
+        return r ? Result<void>{} : std::unexpected(r.error());
+      });
 
   router.add({.method = "GET",
               .pattern = "/admin/accounts",

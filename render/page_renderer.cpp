@@ -76,6 +76,9 @@ nlohmann::json PageRenderer::base_model(const http::Request& req,
     for (const auto& item : nav_) {
       if (item.zone != req.zone) continue;
       if (item.permission != "signed-in" && !req.principal->holds(item.permission)) continue;
+      if (!item.kinds.empty() &&
+          std::find(item.kinds.begin(), item.kinds.end(), req.principal->kind) == item.kinds.end())
+        continue;
       bool current = item.href == "/" ? req.path == "/" : req.path.starts_with(item.href);
       nav.push_back({{"href", item.href},
                      {"label", catalogue().text(req.lang, item.label_key)},

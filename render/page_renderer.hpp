@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -20,12 +21,15 @@
 namespace yiwang::render {
 
 // A link of the navigation bar, shown to those who hold its permission
-// ("signed-in" for everyone signed in).
+// ("signed-in" for everyone signed in) and, when `kinds` is not empty, whose
+// account kind is one of them (e.g. {"staff"}: the inbox, not the three
+// administrators, who hold no tasks).
 struct NavItem {
   http::Zone zone;
   std::string permission;
   std::string href;
   std::string label_key;
+  std::vector<std::string> kinds = {};
 };
 
 class PageRenderer {

@@ -2,6 +2,8 @@
 // API, driven over HTTP as each administrator would use them: what they can
 // do, what they are told when input is wrong (field and rule, what they typed
 // kept, nothing changed), and what the audit log keeps.
+#include <tuple>
+
 #include <fmt/chrono.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -615,6 +617,212 @@ TEST_F(AdminTest, OrgansHavePositionsAndStaffHoldThoseOfTheirOwnOrgan) {
   auto admin = post(sys, "/admin/accounts/" + std::to_string(id_of("secadmin")) + "/positions",
                     {{"positions", std::to_string(a_positions[0].id)}});
   EXPECT_EQ(admin.status, 400);
+}
+
+// 部门负责人 on the organ page: a select of the organ's staff in each
+// department's row, the head's name in the list, errors that keep the page,
+// hostile ids refused with the field, every change audited.
+TEST_F(AdminTest, TheOrganPageSetsAndClearsDepartmentHeads) {
+  std::string sys = session("sysadmin");
+  auto& app = server_->app();
+  std::string base = "/admin/organs/" + std::to_string(organ_a_);
+  ASSERT_EQ(post(sys, base + "/departments", {{"name", "办公室"}}).status, 303);
+  ASSERT_EQ(
+      post(sys, "/admin/organs/" + std::to_string(organ_b_) + "/departments", {{"name", "综合科"}})
+          .status,
+      303);
+  long long office = (*app.organs().departments(organ_a_))[0].id;
+  long long other_office = (*app.organs().departments(organ_b_))[0].id;
+  std::string head_form = base + "/department-head";
+  std::string select = "id=\"h-" + std::to_string(office) + "\" name=\"head_account_id\"";
+
+  auto page = get(sys, base);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(contains(page.body, "action=\"" + head_form + "\"")) << page.body;
+  EXPECT_TRUE(contains(page.body, "name=\"department_id\" value=\"" + std::to_string(office)));
+  EXPECT_TRUE(contains(
+      page.body, "<option value=\"" + std::to_string(staff_a_) + "\">张三 (zhang.san)</option>"));
+  EXPECT_FALSE(contains(page.body, "李四"));  // another organ's staff are not offered
+  EXPECT_TRUE(contains(page.body, "<td>办公室</td><td>—</td>"));
+
+  auto set = post(
+      sys, head_form,
+      {{"department_id", std::to_string(office)}, {"head_account_id", std::to_string(staff_a_)}});
+  ASSERT_EQ(set.status, 303) << set.body;
+  EXPECT_EQ(set.header("location"), base + "?done=head");
+  EXPECT_EQ(*app.organs().department_head(office), staff_a_);
+  EXPECT_EQ(audit_count("identity.department.head_set"), 1);
+  page = get(sys, base + "?done=head");
+  EXPECT_TRUE(contains(page.body, "负责人已保存。"));
+  EXPECT_TRUE(contains(page.body, "<td>办公室</td><td>张三</td>"));
+  EXPECT_TRUE(contains(page.body, "<option value=\"" + std::to_string(staff_a_) +
+                                      "\" selected>张三 (zhang.san)</option>"));
+
+  // Another organ's civil servant, sent by hand: refused with the field, the
+  // page kept with the department's select marked and the head unchanged.
+  auto other = post(
+      sys, head_form,
+      {{"department_id", std::to_string(office)}, {"head_account_id", std::to_string(staff_b_)}});
+  EXPECT_EQ(other.status, 400);
+  EXPECT_TRUE(contains(other.body, "负责人：负责人须是该内设机构所属机关的工作人员。"))
+      << other.body;
+  EXPECT_TRUE(contains(other.body, select + " aria-invalid=\"true\""));
+  EXPECT_TRUE(contains(other.body, "<option value=\"" + std::to_string(staff_a_) +
+                                       "\" selected>张三 (zhang.san)</option>"));
+  EXPECT_TRUE(contains(other.body, "action=\"" + base + "/departments\""));  // the rest too
+  EXPECT_EQ(*app.organs().department_head(office), staff_a_);
+  auto administrator = post(sys, head_form,
+                            {{"department_id", std::to_string(office)},
+                             {"head_account_id", std::to_string(id_of("sysadmin"))}});
+  EXPECT_EQ(administrator.status, 400);
+  EXPECT_TRUE(contains(administrator.body, "负责人须是工作人员账号"));
+
+  // Hostile or stale ids: a clear error naming the field, never a 500.
+  for (const auto& [department, head, message] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"abc", std::to_string(staff_a_), "内设机构：没有这个内设机构。"},
+           {"", std::to_string(staff_a_), "内设机构：没有这个内设机构。"},
+           {"99999999999999999999999999", std::to_string(staff_a_), "没有这个内设机构"},
+           {"-3", std::to_string(staff_a_), "没有这个内设机构"},
+           {std::to_string(other_office), std::to_string(staff_b_), "没有这个内设机构"},
+           {std::to_string(office), "abc", "负责人：没有这个账号。"},
+           {std::to_string(office), "99999999999999999999999999", "没有这个账号"},
+           {std::to_string(office), "0x10", "没有这个账号"},
+           {std::to_string(office), "<script>alert(1)</script>", "没有这个账号"}}) {
+    auto r = post(sys, head_form, {{"department_id", department}, {"head_account_id", head}});
+    EXPECT_EQ(r.status, 400) << department << " " << head;
+    EXPECT_TRUE(contains(r.body, message)) << department << " " << head;
+    EXPECT_TRUE(contains(r.body, "id=\"form-error\"")) << department << " " << head;
+    EXPECT_FALSE(contains(r.body, "<script>alert(1)")) << department << " " << head;
+  }
+  EXPECT_EQ(*app.organs().department_head(office), staff_a_);
+  EXPECT_EQ(*app.organs().department_head(other_office), std::nullopt);
+  EXPECT_EQ(audit_count("identity.department.head_set"), 1);
+  // Without the CSRF token: refused before anything is looked at.
+  auto forged =
+      server_->request(Zone::intranet, "POST", head_form,
+                       "department_id=" + std::to_string(office) + "&head_account_id=", [&] {
+                         auto h = cookies(sys);
+                         h["Content-Type"] = "application/x-www-form-urlencoded";
+                         return h;
+                       }());
+  EXPECT_EQ(forged.status, 403);
+  EXPECT_EQ(*app.organs().department_head(office), staff_a_);
+
+  // Cleared with the empty choice.
+  auto cleared =
+      post(sys, head_form, {{"department_id", std::to_string(office)}, {"head_account_id", ""}});
+  ASSERT_EQ(cleared.status, 303) << cleared.body;
+  EXPECT_EQ(*app.organs().department_head(office), std::nullopt);
+  EXPECT_EQ(audit_count("identity.department.head_cleared"), 1);
+  EXPECT_TRUE(contains(get(sys, base).body, "<td>办公室</td><td>—</td>"));
+  // English page.
+  auto english = get(sys, base + "?lang=en");
+  EXPECT_TRUE(contains(english.body, "Set the head"));
+  EXPECT_TRUE(contains(english.body, "(no head)"));
+  // Civil servants do not reach the form.
+  EXPECT_EQ(post(session("zhang.san"), head_form,
+                 {{"department_id", std::to_string(office)},
+                  {"head_account_id", std::to_string(staff_a_)}})
+                .status,
+            403);
+}
+
+// The JSON API: an organ's departments with their heads (directory scope),
+// and PUT of a department's head (系统管理员, CSRF header, JSON body).
+TEST_F(AdminTest, TheApiReadsAndSetsDepartmentHeads) {
+  auto& app = server_->app();
+  auto office = app.organs().add_department(organ_a_, "办公室", {.account = "sysadmin"});
+  ASSERT_TRUE(office);
+  std::string sys = session("sysadmin");
+  std::string target = "/api/v1/identity/departments/" + std::to_string(office->id) + "/head";
+  auto headers = cookies(sys);
+  headers["X-CSRF-Token"] = kCsrf;
+  headers["Content-Type"] = "application/json";
+  auto put = [&](const std::string& body, std::map<std::string, std::string> h) {
+    return server_->request(Zone::intranet, "PUT", target, body, h);
+  };
+  auto set = put(fmt::format(R"({{"head_account_id": {}}})", staff_a_), headers);
+  ASSERT_EQ(set.status, 200) << set.body;
+  auto j = nlohmann::json::parse(set.body);
+  EXPECT_EQ(j["head_account_id"], staff_a_);
+  EXPECT_EQ(j["head_name"], "张三");
+  EXPECT_EQ(j["head_active"], true);
+  EXPECT_EQ(audit_count("identity.department.head_set"), 1);
+
+  for (const auto& [body, field] : std::vector<std::pair<std::string, std::string>>{
+           {"", ""},
+           {"not json", ""},
+           {"[1]", ""},
+           {"{}", "head_account_id"},
+           {R"({"head_account_id": "12"})", "head_account_id"},
+           {R"({"head_account_id": 1.5})", "head_account_id"},
+           {R"({"head_account_id": -4})", "head_account_id"},
+           {R"({"head_account_id": 99999999999999999999999})", "head_account_id"},
+           {fmt::format(R"({{"head_account_id": {}}})", staff_b_), "head_account_id"}}) {
+    auto r = put(body, headers);
+    EXPECT_EQ(r.status, 400) << body << " " << r.body;
+    auto e = nlohmann::json::parse(r.body, nullptr, false);
+    ASSERT_FALSE(e.is_discarded()) << body;
+    EXPECT_EQ(e["error"].value("field", ""), field) << body;
+    EXPECT_FALSE(e["error"]["message"].get<std::string>().empty()) << body;
+  }
+  EXPECT_EQ(*app.organs().department_head(office->id), staff_a_);
+  auto unknown = server_->request(Zone::intranet, "PUT", "/api/v1/identity/departments/999999/head",
+                                  R"({"head_account_id": null})", headers);
+  EXPECT_EQ(unknown.status, 404);
+  auto no_csrf = cookies(sys);
+  EXPECT_EQ(put(R"({"head_account_id": null})", no_csrf).status, 403);
+  auto staff_headers = cookies(session("zhang.san"));
+  staff_headers["X-CSRF-Token"] = kCsrf;
+  EXPECT_EQ(put(R"({"head_account_id": null})", staff_headers).status, 403);
+  EXPECT_EQ(*app.organs().department_head(office->id), staff_a_);
+
+  // Read within the directory scope.
+  auto role = app.roles().create_role({"通讯录", "", {identity::perm::kDirectoryRead}},
+                                      {.account = "secadmin"});
+  ASSERT_TRUE(app.roles().grant(staff_a_, role->id, organ_a_, false, {.account = "secadmin"}));
+  std::string a = session("zhang.san");
+  auto read = get(a, "/api/v1/identity/organs/" + std::to_string(organ_a_) + "/departments");
+  ASSERT_EQ(read.status, 200) << read.body;
+  auto list = nlohmann::json::parse(read.body)["departments"];
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["name"], "办公室");
+  EXPECT_EQ(list[0]["head_account_id"], staff_a_);
+  EXPECT_EQ(list[0]["head_name"], "张三");
+  EXPECT_EQ(get(a, "/api/v1/identity/organs/" + std::to_string(organ_b_) + "/departments").status,
+            403);
+
+  auto cleared = put(R"({"head_account_id": null})", headers);
+  ASSERT_EQ(cleared.status, 200) << cleared.body;
+  EXPECT_TRUE(nlohmann::json::parse(cleared.body)["head_account_id"].is_null());
+  EXPECT_EQ(audit_count("identity.department.head_cleared"), 1);
+}
+
+// The demo city names a head wherever one of its people leads a department:
+// the 科长 and 主任, and 张伟 (副主任 of 市政府办公室) for its 综合科.
+TEST_F(AdminTest, TheDemoCitySetsDepartmentHeads) {
+  auto& app = server_->app();
+  ASSERT_TRUE(app::load_demo_staff(app.organs(), app.accounts(), app.roles(), {.account = "demo"}));
+  EXPECT_EQ(audit_count("identity.department.head_set"), 7);
+  auto head_of = [&](const std::string& name) {
+    return app.accounts().head_of_account_department(id_of(name)).value();
+  };
+  EXPECT_EQ(head_of("liuyang.bgs"), id_of("zhangwei.bgs"));   // 综合科: a deputy director
+  EXPECT_EQ(head_of("zhangwei.bgs"), id_of("chenjing.bgs"));  // 秘书科
+  EXPECT_EQ(head_of("lijun.fgw"), id_of("lijun.fgw"));
+  EXPECT_EQ(head_of("zhouting.scjg"), id_of("zhaomin.scjg"));
+  EXPECT_EQ(head_of("zhenglei.dcq"), id_of("wuqiang.dcq"));
+  EXPECT_EQ(head_of("sunhao.scjg"), std::nullopt);  // 办公室 of 市市场监管局: only a 科员
+  EXPECT_EQ(head_of("huangli.dcq"), std::nullopt);
+  // Loading again changes nothing, and leaves an administrator's choice alone.
+  auto zhangwei = *app.accounts().find_by_name("zhangwei.bgs");
+  auto office = *app.organs().departments(*zhangwei->organ_id);
+  long long secretariat = office[0].name == "秘书科" ? office[0].id : office[1].id;
+  ASSERT_TRUE(app.organs().set_department_head(secretariat, zhangwei->id, {.account = "sysadmin"}));
+  ASSERT_TRUE(app::load_demo_staff(app.organs(), app.accounts(), app.roles(), {.account = "demo"}));
+  EXPECT_EQ(audit_count("identity.department.head_set"), 8);
+  EXPECT_EQ(head_of("chenjing.bgs"), zhangwei->id);
 }
 
 TEST_F(AdminTest, VeryLongAndEmptyTextIsRefusedByFieldAndChangesNothing) {

@@ -167,10 +167,12 @@ TEST(Audit, CommandLineActionsAreAudited) {
   EXPECT_EQ(ok.first, 0) << ok.second;
   // 3 administrators, the root CA, the site name, the division table, 11 demo
   // organs, the demo staff (1 role, 10 departments, 11 positions, 13
-  // accounts, their 13 grants and 13 position assignments), and the demo
-  // seals: 11 seal certificates issued and 11 seals created, the role 用印人员
-  // and its grant to 张伟.
-  EXPECT_NE(ok.second.find("共 102 条记录"), std::string::npos) << ok.second;
+  // accounts, their 13 grants and 13 position assignments, 7 department
+  // heads), the demo seals (11 seal certificates issued and 11 seals
+  // created, the role 用印人员 and its grant to 张伟), and the demo document
+  // flow (3 roles and their 4 grants, 发文办理 deployed, one document started
+  // and its 拟稿 completed).
+  EXPECT_NE(ok.second.find("共 119 条记录"), std::string::npos) << ok.second;
   {
     yiwang::db::Options o;
     o.url = "sqlite:" + d + "/yiwang.db";

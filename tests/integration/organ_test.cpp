@@ -167,3 +167,132 @@ TEST_F(Organs, Departments) {
   ASSERT_EQ(list->size(), 2u);
   EXPECT_EQ((*list)[0].name, "综合科");
 }
+
+// Department heads (部门负责人): an active civil servant of the department's
+// organ, of any of its departments; set, read, cleared, each refusal naming
+// its field and changing nothing, audited with the change.
+TEST_F(Organs, DepartmentHeads) {
+  auto& app = server_->app();
+  auto gov = *store_->add(city_government(), admin());
+  auto office = *store_->add({.name = "示范市人民政府办公室",
+                              .short_name = "市政府办",
+                              .doc_prefix = "示政办发",
+                              .level = "city",
+                              .division_code = "350100",
+                              .credit_code = credit_code("350100", 2),
+                              .parent_id = gov.id},
+                             admin());
+  auto general = *store_->add_department(gov.id, "办公室", admin());
+  auto planning = *store_->add_department(gov.id, "综合规划科", admin());
+  auto secretariat = *store_->add_department(office.id, "秘书科", admin());
+  auto staff = [&](const std::string& name, const std::string& display, long long organ,
+                   std::optional<long long> department) {
+    auto a = app.accounts().create_staff(
+        {.name = name, .display_name = display, .organ_id = organ, .department_id = department},
+        admin());
+    EXPECT_TRUE(a) << a.error().key;
+    return a->account.id;
+  };
+  long long wang = staff("wang.fang", "王芳", gov.id, general.id);
+  long long deputy = staff("li.jun", "李军", gov.id, std::nullopt);  // a deputy, no department
+  long long clerk = staff("liu.yang", "刘洋", gov.id, planning.id);
+  long long elsewhere = staff("zhao.min", "赵敏", office.id, secretariat.id);
+  long long disabled = staff("sun.hao", "孙浩", gov.id, general.id);
+  auto sysadmin = app.accounts().create_administrators(admin());
+  ASSERT_TRUE(sysadmin);
+  long long administrator = (*sysadmin)[0].account.id;
+  auto d = app.accounts().get(disabled);
+  ASSERT_TRUE(app.accounts().set_active(disabled, false, (*d)->version, app.sessions(), admin()));
+  auto set_count = [&] {
+    return app.audit_log().find({.event = "identity.department.head_set"})->size();
+  };
+  auto cleared_count = [&] {
+    return app.audit_log().find({.event = "identity.department.head_cleared"})->size();
+  };
+
+  // Nobody heads a new department.
+  EXPECT_EQ(*store_->department_head(general.id), std::nullopt);
+  EXPECT_EQ(*app.accounts().head_of_account_department(wang), std::nullopt);
+
+  // Set: the department answers with its head, so do the list and the account's lookup.
+  auto headed = store_->set_department_head(general.id, wang, admin());
+  ASSERT_TRUE(headed) << headed.error().key << " " << headed.error().field;
+  EXPECT_EQ(headed->head_account_id, wang);
+  EXPECT_EQ(headed->head_name, "王芳");
+  EXPECT_TRUE(headed->head_active);
+  EXPECT_EQ(*store_->department_head(general.id), wang);
+  EXPECT_EQ(*app.accounts().head_of_account_department(wang), wang);  // heads her own
+  auto list = *store_->departments(gov.id);
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].head_name, "王芳");
+  EXPECT_EQ(list[1].head_account_id, std::nullopt);
+  EXPECT_EQ(list[1].head_name, "");
+  EXPECT_EQ(set_count(), 1u);
+  auto record = app.audit_log().find({.event = "identity.department.head_set"});
+  EXPECT_EQ((*record)[0].event.object, "department:" + std::to_string(general.id));
+  EXPECT_EQ((*record)[0].event.account, "sysadmin");
+  EXPECT_NE((*record)[0].event.detail.find("办公室: 王芳 (wang.fang)"), std::string::npos)
+      << (*record)[0].event.detail;
+  // The same head again changes and records nothing.
+  ASSERT_TRUE(store_->set_department_head(general.id, wang, admin()));
+  EXPECT_EQ(set_count(), 1u);
+
+  // A deputy of the organ without a department may head one.
+  ASSERT_TRUE(store_->set_department_head(planning.id, deputy, admin()));
+  EXPECT_EQ(*app.accounts().head_of_account_department(clerk), deputy);
+  EXPECT_EQ(*app.accounts().head_of_account_department(deputy), std::nullopt);  // no department
+  EXPECT_EQ(set_count(), 2u);
+
+  // Refusals name the field and change nothing.
+  struct Case {
+    long long department;
+    long long account;
+    std::string key, field;
+  };
+  for (const auto& c : std::vector<Case>{
+           {424242, deputy, "identity.department.not_found", "department_id"},
+           {general.id, 424242, "identity.account.not_found", "head_account_id"},
+           {general.id, -1, "identity.account.not_found", "head_account_id"},
+           {general.id, administrator, "identity.department.head_not_staff", "head_account_id"},
+           {general.id, elsewhere, "identity.department.head_other_organ", "head_account_id"},
+           {general.id, disabled, "identity.department.head_disabled", "head_account_id"}}) {
+    auto refused = store_->set_department_head(c.department, c.account, admin());
+    ASSERT_FALSE(refused) << c.key;
+    EXPECT_EQ(refused.error().key, c.key);
+    EXPECT_EQ(refused.error().field, c.field) << c.key;
+  }
+  EXPECT_EQ(*store_->department_head(general.id), wang);
+  EXPECT_EQ(set_count(), 2u);
+  EXPECT_EQ(store_->department_head(424242).error().key, "identity.department.not_found");
+  EXPECT_EQ(app.accounts().head_of_account_department(424242).error().key,
+            "identity.account.not_found");
+
+  // Cleared: recorded once; clearing again changes nothing.
+  auto none = store_->set_department_head(general.id, std::nullopt, admin());
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->head_account_id, std::nullopt);
+  EXPECT_EQ(*store_->department_head(general.id), std::nullopt);
+  EXPECT_EQ(*app.accounts().head_of_account_department(wang), std::nullopt);
+  EXPECT_EQ(cleared_count(), 1u);
+  ASSERT_TRUE(store_->set_department_head(general.id, std::nullopt, admin()));
+  EXPECT_EQ(cleared_count(), 1u);
+
+  // A head disabled later stays recorded but is nobody's head for tasks.
+  auto li = app.accounts().get(deputy);
+  ASSERT_TRUE(app.accounts().set_active(deputy, false, (*li)->version, app.sessions(), admin()));
+  EXPECT_EQ(*store_->department_head(planning.id), deputy);
+  EXPECT_FALSE((*store_->departments(gov.id))[1].head_active);
+  EXPECT_EQ(*app.accounts().head_of_account_department(clerk), std::nullopt);
+
+  // A retired organ's departments are left as they are.
+  auto retired = store_->retire(office.id, office.version, admin());
+  ASSERT_TRUE(retired) << retired.error().key;
+  auto late = store_->set_department_head(secretariat.id, elsewhere, admin());
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().key, "identity.organ.retired");
+
+  // Positions share the department's shape and have no head.
+  auto position = store_->add_position(gov.id, "科长", admin());
+  ASSERT_TRUE(position);
+  EXPECT_EQ((*store_->positions(gov.id))[0].head_account_id, std::nullopt);
+}

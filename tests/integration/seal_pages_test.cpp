@@ -721,7 +721,7 @@ TEST(SealPagesDemo, TheDemoCityCountsItsSealRecordsAndWaitsForTheCa) {
   EXPECT_TRUE(early->no_ca);
   EXPECT_EQ(count(), before);
   // With the root: 11 seals (a certificate issued and a seal created each),
-  // the role and the grant — 24 records, what `yiwang demo` adds to the 78
+  // the role and the grant — 24 records, what `yiwang demo` adds to the 85
   // of tests/integration/audit_test.cpp once it loads the seals.
   ASSERT_TRUE(app.authority().init("示范市电子政务认证中心", by("demo")));
   before = count();
@@ -743,8 +743,9 @@ TEST(SealPagesDemo, TheDemoCityCountsItsSealRecordsAndWaitsForTheCa) {
 
 // `yiwang init` then `yiwang demo`, and the demo seals loaded on top (which
 // changes nothing once `yiwang demo` loads them itself): the audit log holds
-// the 78 records of tests/integration/audit_test.cpp plus 24 for the seals —
-// 11 seals with their certificates, the role 用印人员 and its grant to 张伟.
+// the 119 records counted in tests/integration/audit_test.cpp, 24 of them for
+// the seals — 11 seals with their certificates, the role 用印人员 and its
+// grant to 张伟.
 TEST(SealPagesDemo, AfterInitAndDemoTheAuditLogCountsTheSeals) {
   if (getenv("YIWANG_TEST_ENGINE") && std::string(getenv("YIWANG_TEST_ENGINE")) == "postgresql")
     GTEST_SKIP() << "the command-line installation uses the embedded SQLite database";
@@ -773,5 +774,5 @@ TEST(SealPagesDemo, AfterInitAndDemoTheAuditLogCountsTheSeals) {
   }
   auto verified = run({"audit", "verify"});
   EXPECT_EQ(verified.first, 0) << verified.second;
-  EXPECT_NE(verified.second.find("共 102 条记录"), std::string::npos) << verified.second;
+  EXPECT_NE(verified.second.find("共 119 条记录"), std::string::npos) << verified.second;
 }

@@ -1,0 +1,60 @@
+// `yiwang demo` ships the 发文办理 process and puts one document on its way.
+#include <cstdlib>
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "app/application.hpp"
+#include "app/config.hpp"
+#include "app/demo_city.hpp"
+#include "tests/support/test_server.hpp"
+
+using namespace yiwang;
+
+TEST(WorkflowDemo, TheDemoCityHasADocumentInTheHeadsInbox) {
+  if (getenv("YIWANG_TEST_ENGINE") && std::string(getenv("YIWANG_TEST_ENGINE")) == "postgresql")
+    GTEST_SKIP() << "the command-line installation uses the embedded SQLite database";
+  test::TempDir dir;
+  std::string d = (dir.path() / "data").string();
+  ASSERT_EQ(test::run_yiwang({"--data-dir", d, "init"}).status, 0);
+  auto demo = test::run_yiwang({"--data-dir", d, "demo"});
+  ASSERT_EQ(demo.status, 0) << demo.err;
+  EXPECT_NE(demo.out.find("已部署 1 个流程"), std::string::npos) << demo.out;
+  auto config =
+      app::load_config(d, std::filesystem::path(d) / "yiwang.toml", app::process_environment());
+  ASSERT_TRUE(config) << config.error().key;
+  if (config->share_dir.empty()) config->share_dir = test::source_dir();
+  {
+    auto opened = app::Application::open(*config);
+    ASSERT_TRUE(opened) << opened.error().key;
+    auto& a = **opened;
+    auto defs = a.workflow().definitions();
+    ASSERT_TRUE(defs);
+    ASSERT_EQ(defs->size(), 1u);
+    EXPECT_EQ((*defs)[0].key, "office_dispatch");
+    EXPECT_EQ((*defs)[0].name, "发文办理");
+    // 张伟 heads 刘洋's 综合科: the department review is his.
+    workflow::Engine::BoxQuery q;
+    q.account = "zhangwei.bgs";
+    auto todo = a.workflow().box(q);
+    ASSERT_TRUE(todo);
+    ASSERT_EQ(todo->total, 1);
+    EXPECT_EQ(todo->items[0].step, "部门审核");
+    EXPECT_EQ(a.workflow().counts("liuyang.bgs")->started, 1);
+    // 陈静 is a 公文管理员 of 市政府办公室: a candidate for 办公室核稿 later.
+    auto chen = a.accounts().find_by_name("chenjing.bgs");
+    ASSERT_TRUE(chen && *chen);
+    auto grants = a.roles().grants_of((*chen)->id);
+    bool clerk = false;
+    for (const auto& g : *grants) clerk = clerk || g.role_name == app::kDemoClerkRole;
+    EXPECT_TRUE(clerk);
+  }
+  // Loading again deploys nothing new and starts no second document.
+  auto again = test::run_yiwang({"--data-dir", d, "demo"});
+  ASSERT_EQ(again.status, 0);
+  EXPECT_EQ(again.out.find("已部署"), std::string::npos) << again.out;
+  auto opened = app::Application::open(*config);
+  ASSERT_TRUE(opened);
+  EXPECT_EQ((*opened)->workflow().instances("office_dispatch", std::nullopt, 0, 10)->total, 1);
+  EXPECT_EQ((*opened)->workflow().versions("office_dispatch")->size(), 1u);
+}
