@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "core/text_rules.hpp"
 #include "db/row_value.hpp"
@@ -781,7 +782,14 @@ Result<int> Engine::fire_due_timers(std::size_t limit) {
       tx.finish();
       return true;
     });
-    if (!r) return std::unexpected(r.error());
+    // A timer whose transition fails (say a gateway after it finds no way)
+    // stays pending and is tried again next round; it must not hold up the
+    // timers due after it.
+    if (!r) {
+      spdlog::warn("workflow timer {} could not fire: {} {}", id, r.error().key,
+                   r.error().params["detail"]);
+      continue;
+    }
     if (*r) ++fired;
   }
   return fired;

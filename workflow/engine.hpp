@@ -243,7 +243,8 @@ class Engine {
                         const Actor& by);
 
   // ---- timers ----
-  // Fires the timers due by now (at most `limit`); how many fired.
+  // Fires the timers due by now (at most `limit`); how many fired. A timer
+  // whose transition fails is logged and left pending for the next round.
   Result<int> fire_due_timers(std::size_t limit = 100);
   struct TimerInfo {
     long long id = 0, instance_id = 0, task_id = 0;

@@ -1117,3 +1117,21 @@ TEST_F(WorkflowEngine, InboxesCountFilterPageAndFlagOverdue) {
   EXPECT_FALSE(*w.engine->involved(p.id, "zhou"));
   EXPECT_TRUE(*w.engine->involved(ids[0], "liu"));
 }
+
+TEST_F(WorkflowEngine, ATimerThatCannotFireDoesNotHoldUpTheOthers) {
+  w.deploy(bpmn("stuck", kStart +
+                             "<bpmn:intermediateCatchEvent id=\"cool\"><bpmn:timerEventDefinition>"
+                             "<bpmn:timeDuration>PT1H</bpmn:timeDuration></"
+                             "bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>\n"
+                             "<bpmn:exclusiveGateway id=\"x\"/>\n" +
+                             ut("a", "甲", "yiwang:assignee=\"liu\"") + kEnd +
+                             flow("f1", "start", "cool") + flow("f2", "cool", "x") +
+                             flow("fa", "x", "a", "${n == 1}") +
+                             flow("fe", "x", "end", "${n == 2}") + flow("f3", "a", "end")));
+  auto poisoned = w.start("stuck", "zhang", {{"n", 3}});
+  auto fine = w.start("stuck", "zhang", {{"n", 1}});
+  w.advance(std::chrono::hours(2));
+  EXPECT_EQ(*w.engine->fire_due_timers(), 1);
+  EXPECT_EQ(w.all_open_at(fine.id, "a").size(), 1u);
+  EXPECT_EQ(w.engine->pending_timers(poisoned.id)->size(), 1u) << "left to try again";
+}
