@@ -13,8 +13,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <toml++/toml.h>
 #include <nlohmann/json.hpp>
+#include "tests/support/catalogue_file.hpp"
 
 namespace yiwang::workflow {
 namespace {
@@ -1137,40 +1137,6 @@ TEST(BpmnProblems, NodeLimitIsInclusive) {
 
 // =========================================================== message catalogues
 
-std::map<std::string, std::string> catalogue(const std::string& language) {
-  const std::string path =
-      std::string(YIWANG_SOURCE_DIR) + "/web/i18n/" + language + "/workflow-bpmn.toml";
-  std::map<std::string, std::string> messages;
-  try {
-    const toml::table table = toml::parse_file(path);
-    for (auto&& [key, value] : table) {
-      EXPECT_TRUE(value.is_string()) << path << ": " << key.str();
-      EXPECT_FALSE(value.value_or(std::string_view{}).empty()) << path << ": " << key.str();
-      messages[std::string(key.str())] = value.value_or(std::string{});
-    }
-  } catch (const toml::parse_error& e) {
-    ADD_FAILURE() << path << ": " << e.description();
-  }
-  return messages;
-}
-
-std::set<std::string> keys_of(const std::map<std::string, std::string>& messages) {
-  std::set<std::string> keys;
-  for (const auto& entry : messages) keys.insert(entry.first);
-  return keys;
-}
-
-std::set<std::string> placeholders(const std::string& message) {
-  std::set<std::string> names;
-  for (std::size_t open = message.find('{'); open != std::string::npos;
-       open = message.find('{', open + 1)) {
-    const std::size_t close = message.find('}', open);
-    if (close == std::string::npos) break;
-    names.insert(message.substr(open + 1, close - open - 1));
-  }
-  return names;
-}
-
 // Every "workflow.bpmn.…" key written in the parser's source.
 std::set<std::string> keys_in_source() {
   const std::string source = source_file("workflow/bpmn_parser.cpp");
@@ -1181,6 +1147,12 @@ std::set<std::string> keys_in_source() {
     keys.insert((*it)[1]);
   return keys;
 }
+
+std::map<std::string, std::string> catalogue(const std::string& language) {
+  return yiwang::test::catalogue_file(language, "workflow-bpmn.toml");
+}
+using yiwang::test::keys_of;
+using yiwang::test::placeholders;
 
 TEST(BpmnCatalogue, BothLanguagesHaveTheSameKeys) {
   EXPECT_EQ(keys_of(catalogue("zh-CN")), keys_of(catalogue("en")));
