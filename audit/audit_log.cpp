@@ -8,6 +8,7 @@
 #include "core/text_rules.hpp"
 #include "crypto/sm3.hpp"
 #include "db/dialect.hpp"
+#include "db/prepared.hpp"
 #include "db/row_value.hpp"
 
 namespace yiwang::audit {
@@ -119,11 +120,11 @@ void AuditLog::record(soci::session& s, const AuditEvent& e) {
               source = cut(e.source, kMaxText), event = cut(e.event, kMaxText),
               object = cut(e.object, kMaxText), outcome = e.success ? "success" : "failure",
               request = cut(e.request_id, kMaxText), detail = cut(e.detail, kMaxDetail);
-  s << "INSERT INTO audit_records (occurred_at, account, organ, source, event, object, outcome, "
-       "request_id, detail) VALUES (:at, :account, :organ, :source, :event, :object, :outcome, "
-       ":request, :detail)",
-      soci::use(at), soci::use(account), soci::use(organ), soci::use(source), soci::use(event),
-      soci::use(object), soci::use(outcome), soci::use(request), soci::use(detail);
+  db::execute(s,
+              "INSERT INTO audit_records (occurred_at, account, organ, source, event, object, "
+              "outcome, request_id, detail) VALUES (:at, :account, :organ, :source, :event, "
+              ":object, :outcome, :request, :detail)",
+              at, account, organ, source, event, object, outcome, request, detail);
 }
 
 void AuditLog::record(const AuditEvent& event) {

@@ -1,5 +1,7 @@
 #include "db/database.hpp"
 
+#include "db/prepared.hpp"
+
 #include <cctype>
 #include <random>
 #include <regex>
@@ -55,6 +57,7 @@ Result<std::unique_ptr<Database>> Database::open(const Options& options) {
         s = std::make_unique<soci::session>(soci::postgresql, pg_keywords(target));
         *s << "SET TIME ZONE 'UTC'";
       }
+      detail::keep_statements_of(*s);
       db->sessions_.push_back(std::move(s));
       db->free_.push_back(i);
     }
@@ -143,7 +146,9 @@ std::string pg_keywords(std::string_view url) {
   return out;
 }
 
-Database::~Database() = default;
+Database::~Database() {
+  for (auto& s : sessions_) detail::forget_statements_of(*s);
+}
 
 Database::Lease Database::acquire() {
   std::unique_lock lock(mu_);

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/text_rules.hpp"
+#include "db/prepared.hpp"
 #include "db/row_value.hpp"
 #include "workflow/bpmn_parser.hpp"
 #include "workflow/run.hpp"
@@ -73,18 +74,16 @@ bool is_candidate(Tx& tx, const Task& t, const std::string& account) {
   return false;
 }
 
-// Updates a task row if nobody changed it since it was read.
-void update_task(Tx& tx, const Task& t, const std::string& sets,
-                 const std::function<void(soci::details::prepare_temp_type&)>& bind) {
-  auto p = (tx.s.prepare << "UPDATE wf_tasks SET " + sets +
-                                ", version = version + 1 WHERE id = :id AND version = :ver "
-                                "AND state = 'open'");
-  bind(p);
-  long long id = t.id, ver = t.version;
-  p, soci::use(id), soci::use(ver);
-  soci::statement st(p);
-  st.execute(true);
-  if (st.get_affected_rows() != 1) {
+// Updates a task row if nobody changed it since it was read; values bind
+// the placeholders of sets in order.
+template <class... V>
+void update_task(Tx& tx, const Task& t, const std::string& sets, const V&... values) {
+  long long changed = db::execute(
+      tx.s,
+      "UPDATE wf_tasks SET " + sets +
+          ", version = version + 1 WHERE id = :id AND version = :ver AND state = 'open'",
+      values..., t.id, t.version);
+  if (changed != 1) {
     auto now = load_task(tx.s, t.id);
     if (now && now->state != TaskState::open) raise_handled(*now);
     raise("workflow.task.changed", "", {{"task", t.name}});
@@ -434,9 +433,8 @@ Result<Task> Engine::claim(long long task_id, const Actor& by) {
     if (!t.assignee.empty())
       raise("workflow.task.claimed_by", "", {{"by", t.assignee}, {"at", t.claimed_at}});
     if (!is_candidate(tx, t, by.account)) raise("workflow.task.not_candidate");
-    update_task(tx, t, "assignee = :a, claimed_at = :c, read_at = :r", [&](auto& p) {
-      p, soci::use(by.account), soci::use(tx.now_text), soci::use(tx.now_text);
-    });
+    update_task(tx, t, "assignee = :a, claimed_at = :c, read_at = :r", by.account, tx.now_text,
+                tx.now_text);
     return {"claimed", "", ""};
   });
 }
@@ -446,7 +444,7 @@ Result<Task> Engine::unclaim(long long task_id, const Actor& by) {
     if (t.assignee != by.account) raise("workflow.task.not_yours", "", {{"assignee", t.assignee}});
     if (t.candidate_groups.empty() && t.candidate_users.empty())
       raise("workflow.task.not_claimable");
-    update_task(tx, t, "assignee = '', claimed_at = '', read_at = ''", [](auto&) {});
+    update_task(tx, t, "assignee = '', claimed_at = '', read_at = ''");
     return {"unclaimed", "", ""};
   });
 }
@@ -495,10 +493,7 @@ Result<Task> Engine::complete(long long task_id, const CompleteInput& input, con
     update_task(tx, t,
                 "state = 'completed', assignee = :a, completed_by = :b, completed_at = :c, "
                 "outcome = :o, opinion = :op",
-                [&](auto& p) {
-                  p, soci::use(by.account), soci::use(by.account), soci::use(tx.now_text),
-                      soci::use(outcome), soci::use(opinion);
-                });
+                by.account, by.account, tx.now_text, outcome, opinion);
     t.state = TaskState::completed;
     t.assignee = by.account;
     t.completed_by = by.account;
@@ -525,8 +520,7 @@ Result<Task> Engine::delegate(long long task_id, const std::string& to, const st
     if (t.assignee != by.account) raise("workflow.task.not_yours", "", {{"assignee", t.assignee}});
     std::string target = require_person(tx, to, "to");
     if (target == by.account) raise("workflow.delegate.self", "to");
-    update_task(tx, t, "assignee = :a, owner = '', claimed_at = '', read_at = ''",
-                [&](auto& p) { p, soci::use(target); });
+    update_task(tx, t, "assignee = :a, owner = '', claimed_at = '', read_at = ''", target);
     return {"delegated", target, text};
   });
 }
@@ -539,8 +533,7 @@ Result<Task> Engine::delegate_for_return(long long task_id, const std::string& t
     if (!t.owner.empty()) raise("workflow.task.must_resolve", "", {{"owner", t.owner}});
     std::string target = require_person(tx, to, "to");
     if (target == by.account) raise("workflow.delegate.self", "to");
-    update_task(tx, t, "assignee = :a, owner = :o, read_at = ''",
-                [&](auto& p) { p, soci::use(target), soci::use(by.account); });
+    update_task(tx, t, "assignee = :a, owner = :o, read_at = ''", target, by.account);
     return {"delegated_for_return", target, text};
   });
 }
@@ -551,8 +544,7 @@ Result<Task> Engine::resolve(long long task_id, const std::string& opinion, cons
     if (t.owner.empty()) raise("workflow.task.not_delegated");
     if (t.assignee != by.account) raise("workflow.task.not_yours", "", {{"assignee", t.assignee}});
     std::string owner = t.owner;
-    update_task(tx, t, "assignee = :a, owner = '', read_at = ''",
-                [&](auto& p) { p, soci::use(owner); });
+    update_task(tx, t, "assignee = :a, owner = '', read_at = ''", owner);
     return {"resolved", owner, text};
   });
 }
@@ -564,8 +556,7 @@ Result<Task> Engine::reassign(long long task_id, const std::string& to, const st
     std::string why = check_opinion(reason, "reason", kMaxReasonChars);
     if (why.empty()) raise("workflow.reason.required", "reason");
     std::string target = require_person(tx, to, "to");
-    update_task(tx, t, "assignee = :a, owner = '', claimed_at = '', read_at = ''",
-                [&](auto& p) { p, soci::use(target); });
+    update_task(tx, t, "assignee = :a, owner = '', claimed_at = '', read_at = ''", target);
     return {"reassigned", target, why};
   });
 }

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "db/prepared.hpp"
 #include "db/row_value.hpp"
 #include "workflow/duration.hpp"
 
@@ -149,60 +150,70 @@ Task task_from_row(const soci::row& r) {
   return t;
 }
 
-std::optional<Task> load_task(soci::session& s, long long id) {
-  soci::rowset<soci::row> rows =
-      (s.prepare << std::string("SELECT ") + kTaskColumns + " FROM wf_tasks WHERE id = :id",
-       soci::use(id));
-  for (const auto& r : rows) {
-    Task t = task_from_row(r);
-    soci::rowset<soci::row> c =
-        (s.prepare << "SELECT kind, value FROM wf_task_candidates WHERE task_id = :id",
-         soci::use(id));
-    for (const auto& cr : c) {
-      if (cr.get<std::string>(0) == "group")
-        t.candidate_groups.push_back(cr.get<std::string>(1));
-      else
-        t.candidate_users.push_back(cr.get<std::string>(1));
-    }
-    return t;
-  }
-  return std::nullopt;
+std::vector<Task> select_tasks(soci::session& s, const std::string& where, long long param) {
+  // One statement: the candidates come along by a left join, one row per
+  // candidate (or one row with NULLs), ordered so a task's rows are adjacent.
+  std::vector<Task> out;
+  constexpr std::size_t kKind = 23;
+  db::query(
+      s,
+      std::string("SELECT ") + kTaskColumns +
+          ", c.kind, c.value FROM wf_tasks LEFT JOIN wf_task_candidates c ON "
+          "c.task_id = wf_tasks.id WHERE " +
+          where + " ORDER BY wf_tasks.id",
+      [&](const soci::row& r) {
+        long long id = db::row_int64(r, 0);
+        if (out.empty() || out.back().id != id) out.push_back(task_from_row(r));
+        if (r.get_indicator(kKind) != soci::i_ok) return;
+        Task& t = out.back();
+        (r.get<std::string>(kKind) == "group" ? t.candidate_groups : t.candidate_users)
+            .push_back(r.get<std::string>(kKind + 1));
+      },
+      param);
+  return out;
 }
 
-std::optional<Instance> load_instance(soci::session& s, long long id) {
-  soci::rowset<soci::row> rows =
-      (s.prepare << "SELECT i.id, i.definition_id, i.process_key, d.name, d.version, "
-                    "i.business_key, i.title, i.state, i.starter, i.starter_organ_id, "
-                    "i.parent_id, i.variables, i.visited, i.started_at, i.ended_at, "
-                    "i.end_reason, i.version FROM wf_instances i JOIN wf_definitions d ON "
-                    "d.id = i.definition_id WHERE i.id = :id",
-       soci::use(id));
-  for (const auto& r : rows) {
-    Instance i;
-    i.id = db::row_int64(r, 0);
-    i.definition_id = db::row_int64(r, 1);
-    i.process_key = r.get<std::string>(2);
-    i.process_name = r.get<std::string>(3);
-    i.definition_version = static_cast<int>(db::row_int64(r, 4));
-    i.business_key = r.get<std::string>(5);
-    i.title = r.get<std::string>(6);
-    i.state = parse_instance_state(r.get<std::string>(7));
-    i.starter = r.get<std::string>(8);
-    i.starter_organ_id = db::row_int64(r, 9);
-    i.parent_id = db::row_int64(r, 10);
-    i.variables = nlohmann::json::parse(r.get<std::string>(11), nullptr, false);
-    if (!i.variables.is_object()) i.variables = nlohmann::json::object();
-    auto visited = nlohmann::json::parse(r.get<std::string>(12), nullptr, false);
-    if (visited.is_array())
-      for (const auto& v : visited)
-        if (v.is_string()) i.visited.push_back(v.get<std::string>());
-    i.started_at = r.get<std::string>(13);
-    i.ended_at = r.get<std::string>(14);
-    i.end_reason = r.get<std::string>(15);
-    i.version = db::row_int64(r, 16);
-    return i;
-  }
-  return std::nullopt;
+std::optional<Task> load_task(soci::session& s, long long id) {
+  auto tasks = select_tasks(s, "wf_tasks.id = :id", id);
+  if (tasks.empty()) return std::nullopt;
+  return std::move(tasks.front());
+}
+
+std::optional<Instance> load_instance(soci::session& s, long long id, std::string* mi_memory) {
+  std::optional<Instance> out;
+  db::query(
+      s,
+      "SELECT i.id, i.definition_id, i.process_key, d.name, d.version, i.business_key, i.title, "
+      "i.state, i.starter, i.starter_organ_id, i.parent_id, i.variables, i.visited, "
+      "i.started_at, i.ended_at, i.end_reason, i.version, i.mi_memory FROM wf_instances i JOIN "
+      "wf_definitions d ON d.id = i.definition_id WHERE i.id = :id",
+      [&](const soci::row& r) {
+        Instance& i = out.emplace();
+        i.id = db::row_int64(r, 0);
+        i.definition_id = db::row_int64(r, 1);
+        i.process_key = r.get<std::string>(2);
+        i.process_name = r.get<std::string>(3);
+        i.definition_version = static_cast<int>(db::row_int64(r, 4));
+        i.business_key = r.get<std::string>(5);
+        i.title = r.get<std::string>(6);
+        i.state = parse_instance_state(r.get<std::string>(7));
+        i.starter = r.get<std::string>(8);
+        i.starter_organ_id = db::row_int64(r, 9);
+        i.parent_id = db::row_int64(r, 10);
+        i.variables = nlohmann::json::parse(r.get<std::string>(11), nullptr, false);
+        if (!i.variables.is_object()) i.variables = nlohmann::json::object();
+        auto visited = nlohmann::json::parse(r.get<std::string>(12), nullptr, false);
+        if (visited.is_array())
+          for (const auto& v : visited)
+            if (v.is_string()) i.visited.push_back(v.get<std::string>());
+        i.started_at = r.get<std::string>(13);
+        i.ended_at = r.get<std::string>(14);
+        i.end_reason = r.get<std::string>(15);
+        i.version = db::row_int64(r, 16);
+        if (mi_memory) *mi_memory = r.get<std::string>(17);
+      },
+      id);
+  return out;
 }
 
 // ---- Run ----
@@ -242,12 +253,12 @@ Token& Run::new_token(const std::string& node_id, long long prev_task_id) {
   t.prev_task_id = prev_task_id;
   std::string empty, null_json = "null";
   long long zero = 0;
-  tx_.s << "INSERT INTO wf_tokens (instance_id, node_id, state, arrived_flow, prev_task_id, "
-           "return_to, mi, waiting_for, child_id) VALUES (:i, :n, 'active', :f, :p, :r, :m, "
-           ":w, :c) RETURNING id",
-      soci::use(inst_.id), soci::use(t.node), soci::use(empty), soci::use(t.prev_task_id),
-      soci::use(null_json), soci::use(null_json), soci::use(empty), soci::use(zero),
-      soci::into(t.id);
+  t.id = db::insert_returning_id(
+      tx_.s,
+      "INSERT INTO wf_tokens (instance_id, node_id, state, arrived_flow, prev_task_id, "
+      "return_to, mi, waiting_for, child_id) VALUES (:i, :n, 'active', :f, :p, :r, :m, "
+      ":w, :c) RETURNING id",
+      inst_.id, t.node, empty, t.prev_task_id, null_json, null_json, empty, zero);
   tokens_.push_back(std::move(t));
   return tokens_.back();
 }
@@ -271,36 +282,40 @@ void Run::remove_token(Token& t) {
         other.return_to["token"] == t.id)
       remove_token(other);
   t.removed = true;
-  tx_.s << "DELETE FROM wf_tokens WHERE id = :id", soci::use(t.id);
+  db::execute(tx_.s, "DELETE FROM wf_tokens WHERE id = :id", t.id);
 }
 
 void Run::cancel_timers(Token& t) {
   // Only timer events and activities with boundary timers have timers.
   const FlowNode* n = def().node(t.node);
   if (n && n->boundaries.empty() && n->kind != NodeKind::timer_catch) return;
-  tx_.s << "UPDATE wf_timers SET state = 'cancelled', version = version + 1 WHERE token_id = "
-           ":t AND state = 'pending'",
-      soci::use(t.id);
+  db::execute(tx_.s,
+              "UPDATE wf_timers SET state = 'cancelled', version = version + 1 WHERE token_id = "
+              ":t AND state = 'pending'",
+              t.id);
 }
 
 void Run::cancel_open_tasks(Token& t, int mi_index) {
   const FlowNode* n = def().node(t.node);
   if (n && n->kind != NodeKind::user_task) return;  // only user tasks have tasks
   if (mi_index == -2) {
-    tx_.s << "UPDATE wf_tasks SET state = 'cancelled', completed_at = :n, version = version + "
-             "1 WHERE token_id = :t AND state = 'open'",
-        soci::use(tx_.now_text), soci::use(t.id);
+    db::execute(tx_.s,
+                "UPDATE wf_tasks SET state = 'cancelled', completed_at = :n, version = version + "
+                "1 WHERE token_id = :t AND state = 'open'",
+                tx_.now_text, t.id);
   } else {
-    tx_.s << "UPDATE wf_tasks SET state = 'cancelled', completed_at = :n, version = version + "
-             "1 WHERE token_id = :t AND state = 'open' AND mi_index = :m",
-        soci::use(tx_.now_text), soci::use(t.id), soci::use(mi_index);
+    db::execute(tx_.s,
+                "UPDATE wf_tasks SET state = 'cancelled', completed_at = :n, version = version + "
+                "1 WHERE token_id = :t AND state = 'open' AND mi_index = :m",
+                tx_.now_text, t.id, mi_index);
   }
 }
 
 void Run::cancel_task(long long task_id) {
-  tx_.s << "UPDATE wf_tasks SET state = 'cancelled', completed_at = :n, completed_by = :b, "
-           "version = version + 1 WHERE id = :id AND state = 'open'",
-      soci::use(tx_.now_text), soci::use(tx_.by.account), soci::use(task_id);
+  db::execute(tx_.s,
+              "UPDATE wf_tasks SET state = 'cancelled', completed_at = :n, completed_by = :b, "
+              "version = version + 1 WHERE id = :id AND state = 'open'",
+              tx_.now_text, tx_.by.account, task_id);
 }
 
 void Run::history(long long task_id, const std::string& node_id, const std::string& action,
@@ -311,12 +326,12 @@ void Run::history(long long task_id, const std::string& node_id, const std::stri
     if (const FlowNode* n = def().node(node_id)) node_name = n->name.empty() ? n->id : n->name;
   std::string actor = tx_.by.account.empty() ? "system" : tx_.by.account;
   std::string actor_name = tx_.by.name.empty() ? actor : tx_.by.name;
-  tx_.s << "INSERT INTO wf_history (instance_id, task_id, node_id, node_name, action, actor, "
-           "actor_name, at, outcome, opinion, detail) VALUES (:i, :t, :n, :nn, :a, :ac, :an, "
-           ":at, :o, :op, :d)",
-      soci::use(inst_.id), soci::use(task_id), soci::use(node_id), soci::use(node_name),
-      soci::use(action), soci::use(actor), soci::use(actor_name), soci::use(tx_.now_text),
-      soci::use(outcome), soci::use(opinion), soci::use(detail);
+  db::execute(tx_.s,
+              "INSERT INTO wf_history (instance_id, task_id, node_id, node_name, action, actor, "
+              "actor_name, at, outcome, opinion, detail) VALUES (:i, :t, :n, :nn, :a, :ac, :an, "
+              ":at, :o, :op, :d)",
+              inst_.id, task_id, node_id, node_name, action, actor, actor_name, tx_.now_text,
+              outcome, opinion, detail);
 }
 
 nlohmann::json Run::scope_vars(const nlohmann::json& extra) const {
@@ -659,21 +674,23 @@ Task Run::create_task(Token& t, const FlowNode& n, int mi_index, const std::stri
   }
   if (n.due) task.due_at = format_utc(add_duration(tx_.now, *n.due, tx_.engine.calendar()));
   task.version = 1;
-  tx_.s << "INSERT INTO wf_tasks (instance_id, token_id, node_id, name, process_key, title, "
-           "state, assignee, owner, mi_index, organ_id, created_at, due_at, claimed_at, "
-           "read_at, completed_at, completed_by, outcome, opinion, prev_task_id, reminded, "
-           "version) VALUES (:i, :t, :n, :nm, :k, :ti, 'open', :a, '', :m, :o, :c, :d, '', '', "
-           "'', '', '', '', :p, 0, 1) RETURNING id",
-      soci::use(inst_.id), soci::use(t.id), soci::use(task.node_id), soci::use(task.name),
-      soci::use(task.process_key), soci::use(task.title), soci::use(task.assignee),
-      soci::use(task.mi_index), soci::use(task.organ_id), soci::use(task.created_at),
-      soci::use(task.due_at), soci::use(task.prev_task_id), soci::into(task.id);
+  task.id = db::insert_returning_id(
+      tx_.s,
+      "INSERT INTO wf_tasks (instance_id, token_id, node_id, name, process_key, title, "
+      "state, assignee, owner, mi_index, organ_id, created_at, due_at, claimed_at, "
+      "read_at, completed_at, completed_by, outcome, opinion, prev_task_id, reminded, "
+      "version) VALUES (:i, :t, :n, :nm, :k, :ti, 'open', :a, '', :m, :o, :c, :d, '', '', "
+      "'', '', '', '', :p, 0, 1) RETURNING id",
+      inst_.id, t.id, task.node_id, task.name, task.process_key, task.title, task.assignee,
+      task.mi_index, task.organ_id, task.created_at, task.due_at, task.prev_task_id);
   for (const auto& g : task.candidate_groups)
-    tx_.s << "INSERT INTO wf_task_candidates (task_id, kind, value) VALUES (:t, 'group', :v)",
-        soci::use(task.id), soci::use(g);
+    db::execute(tx_.s,
+                "INSERT INTO wf_task_candidates (task_id, kind, value) VALUES (:t, 'group', :v)",
+                task.id, g);
   for (const auto& u : task.candidate_users)
-    tx_.s << "INSERT INTO wf_task_candidates (task_id, kind, value) VALUES (:t, 'user', :v)",
-        soci::use(task.id), soci::use(u);
+    db::execute(tx_.s,
+                "INSERT INTO wf_task_candidates (task_id, kind, value) VALUES (:t, 'user', :v)",
+                task.id, u);
   return task;
 }
 
@@ -1172,11 +1189,11 @@ void Run::flush() {
   for (auto& t : tokens_) {
     if (t.removed || !t.dirty) continue;
     std::string rt = t.return_to.dump(), mi = t.mi.dump();
-    tx_.s << "UPDATE wf_tokens SET node_id = :n, state = :s, arrived_flow = :f, prev_task_id = "
-             ":p, return_to = :r, mi = :m, waiting_for = :w, child_id = :c WHERE id = :id",
-        soci::use(t.node), soci::use(t.state), soci::use(t.arrived_flow), soci::use(t.prev_task_id),
-        soci::use(rt), soci::use(mi), soci::use(t.waiting_for), soci::use(t.child_id),
-        soci::use(t.id);
+    db::execute(tx_.s,
+                "UPDATE wf_tokens SET node_id = :n, state = :s, arrived_flow = :f, prev_task_id = "
+                ":p, return_to = :r, mi = :m, waiting_for = :w, child_id = :c WHERE id = :id",
+                t.node, t.state, t.arrived_flow, t.prev_task_id, rt, mi, t.waiting_for, t.child_id,
+                t.id);
     t.dirty = false;
   }
   std::string vars = inst_.variables.dump();
@@ -1184,15 +1201,14 @@ void Run::flush() {
   std::string visited = nlohmann::json(inst_.visited).dump();
   std::string state(instance_state_name(inst_.state));
   std::string memory = memory_.dump();
-  soci::statement st =
-      (tx_.s.prepare << "UPDATE wf_instances SET variables = :v, visited = :vi, state = :s, "
-                        "ended_at = :e, end_reason = :r, mi_memory = :m, parent_id = :p, "
-                        "version = version + 1 WHERE id = :id AND version = :ver",
-       soci::use(vars), soci::use(visited), soci::use(state), soci::use(inst_.ended_at),
-       soci::use(inst_.end_reason), soci::use(memory), soci::use(inst_.parent_id),
-       soci::use(inst_.id), soci::use(loaded_version_));
-  st.execute(true);
-  if (st.get_affected_rows() != 1) raise("workflow.conflict");
+  long long changed =
+      db::execute(tx_.s,
+                  "UPDATE wf_instances SET variables = :v, visited = :vi, state = :s, "
+                  "ended_at = :e, end_reason = :r, mi_memory = :m, parent_id = :p, "
+                  "version = version + 1 WHERE id = :id AND version = :ver",
+                  vars, visited, state, inst_.ended_at, inst_.end_reason, memory, inst_.parent_id,
+                  inst_.id, loaded_version_);
+  if (changed != 1) raise("workflow.conflict");
   inst_.version = loaded_version_ + 1;
   loaded_version_ = inst_.version;
 }
@@ -1224,31 +1240,29 @@ Compiled Tx::latest(const std::string& key, long long* definition_id) {
 
 Run& Tx::load(long long instance_id) {
   if (auto it = runs_.find(instance_id); it != runs_.end()) return *it->second;
-  auto inst = load_instance(s, instance_id);
-  if (!inst) raise("workflow.instance.not_found", "", {{"id", std::to_string(instance_id)}});
   std::string memory_text;
-  s << "SELECT mi_memory FROM wf_instances WHERE id = :id", soci::use(instance_id),
-      soci::into(memory_text);
+  auto inst = load_instance(s, instance_id, &memory_text);
+  if (!inst) raise("workflow.instance.not_found", "", {{"id", std::to_string(instance_id)}});
   std::deque<Token> tokens;
-  soci::rowset<soci::row> rows =
-      (s.prepare << "SELECT id, node_id, state, arrived_flow, prev_task_id, return_to, mi, "
-                    "waiting_for, child_id FROM wf_tokens WHERE instance_id = :i ORDER BY id",
-       soci::use(instance_id));
-  for (const auto& r : rows) {
-    Token t;
-    t.id = db::row_int64(r, 0);
-    t.node = r.get<std::string>(1);
-    t.state = r.get<std::string>(2);
-    t.arrived_flow = r.get<std::string>(3);
-    t.prev_task_id = db::row_int64(r, 4);
-    t.return_to = nlohmann::json::parse(r.get<std::string>(5), nullptr, false);
-    t.mi = nlohmann::json::parse(r.get<std::string>(6), nullptr, false);
-    if (t.return_to.is_discarded()) t.return_to = nullptr;
-    if (t.mi.is_discarded()) t.mi = nullptr;
-    t.waiting_for = r.get<std::string>(7);
-    t.child_id = db::row_int64(r, 8);
-    tokens.push_back(std::move(t));
-  }
+  db::query(
+      s,
+      "SELECT id, node_id, state, arrived_flow, prev_task_id, return_to, mi, waiting_for, "
+      "child_id FROM wf_tokens WHERE instance_id = :i ORDER BY id",
+      [&](const soci::row& r) {
+        Token& t = tokens.emplace_back();
+        t.id = db::row_int64(r, 0);
+        t.node = r.get<std::string>(1);
+        t.state = r.get<std::string>(2);
+        t.arrived_flow = r.get<std::string>(3);
+        t.prev_task_id = db::row_int64(r, 4);
+        t.return_to = nlohmann::json::parse(r.get<std::string>(5), nullptr, false);
+        t.mi = nlohmann::json::parse(r.get<std::string>(6), nullptr, false);
+        if (t.return_to.is_discarded()) t.return_to = nullptr;
+        if (t.mi.is_discarded()) t.mi = nullptr;
+        t.waiting_for = r.get<std::string>(7);
+        t.child_id = db::row_int64(r, 8);
+      },
+      instance_id);
   Compiled model = compiled(inst->definition_id);
   auto memory = nlohmann::json::parse(memory_text, nullptr, false);
   auto run =

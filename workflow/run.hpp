@@ -57,8 +57,13 @@ struct Token {
 
 Task task_from_row(const soci::row& r);
 extern const char* const kTaskColumns;
+// The tasks matching `where` (a condition on wf_tasks with one bound
+// parameter), with their candidates, in id order.
+std::vector<Task> select_tasks(soci::session& s, const std::string& where, long long param);
 std::optional<Task> load_task(soci::session& s, long long id);
-std::optional<Instance> load_instance(soci::session& s, long long id);
+// The instance, and when mi_memory is given, its multi-instance memory.
+std::optional<Instance> load_instance(soci::session& s, long long id,
+                                      std::string* mi_memory = nullptr);
 std::vector<std::string> split_list(const std::string& text, char sep);
 std::string join_list(const std::vector<std::string>& items, char sep);
 

@@ -4,10 +4,12 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 
 #include "db/database.hpp"
 #include "db/dialect.hpp"
 #include "db/migration.hpp"
+#include "db/prepared.hpp"
 #include "tests/support/test_server.hpp"
 
 using namespace yiwang;
@@ -144,6 +146,125 @@ TEST(Database, ConcurrentWritersAllSucceed) {
   if (d->engine() == db::Engine::sqlite) {
     EXPECT_EQ(n, kThreads * kEach);  // BEGIN IMMEDIATE serialises
   }
+}
+
+// db::execute keeps one prepared statement per SQL text and session: each
+// call must bind its own values, report its own affected rows, survive a
+// failing call and take part in the surrounding transaction.
+TEST(Database, KeptStatementsBindFreshValuesEachTime) {
+  TempDir dir;
+  OPEN_OR_SKIP(d, dir);
+  ASSERT_TRUE(apply_sample(*d));
+  const std::string insert = "INSERT INTO sample_counters (name, n) VALUES (:name, :n)";
+  d->transaction([&](soci::session& s) {
+    for (long long i = 1; i <= 5; ++i) {
+      std::string name = "k" + std::to_string(i);
+      EXPECT_EQ(db::execute(s, insert, name, i * 10), 1);
+    }
+  });
+  long long sum = 0;
+  int count = 0;
+  *d->acquire() << "SELECT COUNT(*), SUM(n) FROM sample_counters", soci::into(count),
+      soci::into(sum);
+  EXPECT_EQ(count, 5);
+  EXPECT_EQ(sum, 150);
+
+  // Affected rows are this call's: 3 rows, then none.
+  const std::string bump = "UPDATE sample_counters SET n = n + 1 WHERE n >= :min";
+  d->transaction([&](soci::session& s) {
+    EXPECT_EQ(db::execute(s, bump, 30LL), 3);
+    EXPECT_EQ(db::execute(s, bump, 1000LL), 0);
+  });
+
+  // A failing call (duplicate name) throws, and the same statement then
+  // works again with other values.
+  EXPECT_THROW(
+      d->transaction([&](soci::session& s) { db::execute(s, insert, std::string("k1"), 1LL); }),
+      std::exception);
+  d->transaction([&](soci::session& s) { db::execute(s, insert, std::string("k6"), 60LL); });
+
+  // A rolled-back transaction keeps none of the kept statement's writes.
+  EXPECT_THROW(d->transaction([&](soci::session& s) {
+    db::execute(s, insert, std::string("k7"), 70LL);
+    throw std::runtime_error("changed my mind");
+  }),
+               std::runtime_error);
+  *d->acquire() << "SELECT COUNT(*), SUM(n) FROM sample_counters", soci::into(count),
+      soci::into(sum);
+  EXPECT_EQ(count, 6);
+  EXPECT_EQ(sum, 150 + 3 + 60);
+
+  // Text with quotes, NUL-free SQL fragments and CJK is bound, not spliced.
+  const std::string hostile = "'); DROP TABLE sample_counters; -- 统一社会信用代码";
+  d->transaction([&](soci::session& s) { db::execute(s, insert, hostile, 1LL); });
+  std::string back;
+  *d->acquire() << "SELECT name FROM sample_counters WHERE n = 1", soci::into(back);
+  EXPECT_EQ(back, hostile);
+}
+
+// db::query reads every row of a kept statement, each time with the values
+// of that call; db::insert_returning_id gives the new row's id.
+TEST(Database, KeptQueriesReadEveryRowWithTheirOwnValues) {
+  TempDir dir;
+  OPEN_OR_SKIP(d, dir);
+  ASSERT_TRUE(apply_sample(*d));
+  std::vector<long long> ids;
+  d->transaction([&](soci::session& s) {
+    for (int i = 1; i <= 4; ++i)
+      ids.push_back(db::insert_returning_id(
+          s, "INSERT INTO sample_counters (name, n) VALUES (:name, :n) RETURNING id",
+          std::string("名称") + std::to_string(i), static_cast<long long>(i)));
+  });
+  ASSERT_EQ(ids.size(), 4u);
+  EXPECT_LT(ids[0], ids[1]);
+  EXPECT_LT(ids[2], ids[3]);
+  auto names_over = [&](long long min) {
+    std::vector<std::string> names;
+    auto s = d->acquire();
+    db::query(
+        *s, "SELECT name, n FROM sample_counters WHERE n > :min ORDER BY n",
+        [&](const soci::row& r) { names.push_back(r.get<std::string>(0)); }, min);
+    return names;
+  };
+  EXPECT_EQ(names_over(2), (std::vector<std::string>{"名称3", "名称4"}));
+  EXPECT_EQ(names_over(0), (std::vector<std::string>{"名称1", "名称2", "名称3", "名称4"}));
+  EXPECT_TRUE(names_over(10).empty());
+  EXPECT_EQ(names_over(3), (std::vector<std::string>{"名称4"}));
+
+  // NULLs arrive as indicators, and a statement whose reader threw is
+  // prepared afresh on the next call.
+  d->transaction(
+      [&](soci::session& s) { s << "INSERT INTO sample_blobs (k, v) VALUES ('empty', NULL)"; });
+  auto s = d->acquire();
+  int nulls = 0;
+  db::query(
+      *s, "SELECT v FROM sample_blobs WHERE k = :k",
+      [&](const soci::row& r) { nulls += r.get_indicator(0) == soci::i_null; },
+      std::string("empty"));
+  EXPECT_EQ(nulls, 1);
+  EXPECT_THROW(db::query(
+                   *s, "SELECT name FROM sample_counters WHERE n > :min",
+                   [](const soci::row&) { throw std::runtime_error("reader failed"); }, 0LL),
+               std::runtime_error);
+  int rows = 0;
+  db::query(
+      *s, "SELECT name FROM sample_counters WHERE n > :min", [&](const soci::row&) { ++rows; },
+      0LL);
+  EXPECT_EQ(rows, 4);
+}
+
+TEST(Database, KeptStatementsWorkOnSessionsOutsideThePool) {
+  TempDir dir;
+  OPEN_OR_SKIP(d, dir);
+  ASSERT_TRUE(apply_sample(*d));
+  if (d->engine() != db::Engine::sqlite) GTEST_SKIP() << "an own SQLite session";
+  // A session no pool owns: the statement is prepared for the call only.
+  soci::session own(soci::sqlite3, "db=" + (dir.path() / "own.db").string());
+  own << "CREATE TABLE t (v TEXT)";
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(db::execute(own, "INSERT INTO t (v) VALUES (:v)", i), 1);
+  int n = 0;
+  own << "SELECT COUNT(*) FROM t", soci::into(n);
+  EXPECT_EQ(n, 3);
 }
 
 TEST(Database, BadUrlsAreRefusedWithoutLeakingPasswords) {

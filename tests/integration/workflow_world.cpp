@@ -67,7 +67,7 @@ workflow::Instance WorkflowWorld::start(const std::string& key, const std::strin
   in.title = "测试件 " + key;
   in.variables = std::move(variables);
   auto i = engine->start(in, actor(starter));
-  EXPECT_TRUE(i.has_value()) << (i ? "" : i.error().key);
+  EXPECT_TRUE(i.has_value()) << (i ? "" : i.error().key + " " + i.error().params["detail"]);
   return i ? *i : workflow::Instance{};
 }
 
