@@ -383,7 +383,7 @@ Result<DemoProcesses> load_demo_processes(identity::OrganStore& organs,
   }
 
   // One document on its way: 刘洋 drafted it; 张伟 heads his 综合科 and reviews.
-  auto started = engine.instances("office_dispatch", std::nullopt, 0, 1);
+  auto started = engine.instances({.process_key = "office_dispatch"}, 0, 1);
   if (!started) return std::unexpected(started.error());
   if (started->total > 0) return out;
   auto drafter = accounts.find_by_name("liuyang.bgs");

@@ -79,6 +79,19 @@ Result<std::optional<long long>> head_from_body(const std::string& body) {
   return std::optional<long long>(v.get<long long>());
 }
 
+// The organ named by the path when the reader's directory scope covers it;
+// otherwise the response to send instead (404, 403 or 500).
+std::expected<Organ, http::Response> readable_organ(Services& s, http::Request& req) {
+  auto id = id_param(req);
+  if (!id) return std::unexpected(failed(s, req, 404, Error("identity.organ.not_found")));
+  if (!req.principal->holds(perm::kDirectoryRead, *id))
+    return std::unexpected(failed(s, req, 403, Error("http.forbidden")));
+  auto organ = s.organs.get(*id);
+  if (!organ) return std::unexpected(internal(s, req));
+  if (!*organ) return std::unexpected(failed(s, req, 404, Error("identity.organ.not_found")));
+  return std::move(**organ);
+}
+
 http::Response me(http::Request& req) {
   const http::Principal& p = *req.principal;
   json scoped = json::object();
@@ -175,14 +188,9 @@ void register_identity_api(http::Router& router, Services& s) {
               .permission = perm::kDirectoryRead,
               .handler =
                   [&s](http::Request& req) {
-                    auto id = id_param(req);
-                    if (!id) return failed(s, req, 404, Error("identity.organ.not_found"));
-                    if (!req.principal->holds(perm::kDirectoryRead, *id))
-                      return failed(s, req, 403, Error("http.forbidden"));
-                    auto organ = s.organs.get(*id);
-                    if (!organ) return internal(s, req);
-                    if (!*organ) return failed(s, req, 404, Error("identity.organ.not_found"));
-                    auto staff = s.accounts.staff_of(*id);
+                    auto organ = readable_organ(s, req);
+                    if (!organ) return std::move(organ.error());
+                    auto staff = s.accounts.staff_of(organ->id);
                     if (!staff) return internal(s, req);
                     json rows = json::array();
                     for (const auto& a : *staff) {
@@ -194,7 +202,7 @@ void register_identity_api(http::Router& router, Services& s) {
                                 {"phone", a.phone}};
                       rows.push_back(std::move(j));
                     }
-                    return ok({{"organ", organ_json(**organ)}, {"staff", rows}});
+                    return ok({{"organ", organ_json(*organ)}, {"staff", rows}});
                   },
               .summary = "The staff directory of an organ (within the reader's organ scope)"});
   router.add({.method = "GET",
@@ -203,18 +211,13 @@ void register_identity_api(http::Router& router, Services& s) {
               .permission = perm::kDirectoryRead,
               .handler =
                   [&s](http::Request& req) {
-                    auto id = id_param(req);
-                    if (!id) return failed(s, req, 404, Error("identity.organ.not_found"));
-                    if (!req.principal->holds(perm::kDirectoryRead, *id))
-                      return failed(s, req, 403, Error("http.forbidden"));
-                    auto organ = s.organs.get(*id);
-                    if (!organ) return internal(s, req);
-                    if (!*organ) return failed(s, req, 404, Error("identity.organ.not_found"));
-                    auto list = s.organs.departments(*id);
+                    auto organ = readable_organ(s, req);
+                    if (!organ) return std::move(organ.error());
+                    auto list = s.organs.departments(organ->id);
                     if (!list) return internal(s, req);
                     json rows = json::array();
                     for (const auto& d : *list) rows.push_back(department_json(d));
-                    return ok({{"organ", organ_json(**organ)}, {"departments", rows}});
+                    return ok({{"organ", organ_json(*organ)}, {"departments", rows}});
                   },
               .summary = "An organ's departments with their heads (within the reader's organ "
                          "scope)"});

@@ -25,6 +25,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -290,13 +291,19 @@ class Engine {
   // in it, is a candidate of an open task, or received a copy.
   Result<bool> involved(long long instance_id, const std::string& account);
 
-  // Instances for administration, newest first, optionally of one key and state.
+  // Instances for administration, newest first, narrowed by the filter.
+  struct InstanceFilter {
+    std::string process_key;             // empty: every process
+    std::optional<InstanceState> state;  // none: every state
+    // None: every organ; otherwise only instances whose starter belongs to
+    // one of these organs (an empty set matches nothing).
+    std::optional<std::set<long long>> organs;
+  };
   struct InstancePage {
     std::vector<Instance> instances;
     long long total = 0;
   };
-  Result<InstancePage> instances(const std::string& process_key, std::optional<InstanceState> state,
-                                 int offset, int limit);
+  Result<InstancePage> instances(const InstanceFilter& filter, int offset, int limit);
 
   std::chrono::sys_seconds now() const;
   const core::WorkCalendar& calendar() const { return calendar_; }

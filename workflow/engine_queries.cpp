@@ -171,36 +171,17 @@ Result<std::vector<HistoryEntry>> Engine::history(long long instance_id) {
   });
 }
 
-namespace {
-std::vector<Task> tasks_where(soci::session& s, const std::string& where, long long id) {
-  std::vector<Task> out;
-  soci::rowset<soci::row> rows = (s.prepare << std::string("SELECT ") + kTaskColumns +
-                                                   " FROM wf_tasks WHERE " + where + " ORDER BY id",
-                                  soci::use(id));
-  for (const auto& r : rows) out.push_back(task_from_row(r));
-  for (auto& t : out) {
-    soci::rowset<soci::row> c =
-        (s.prepare << "SELECT kind, value FROM wf_task_candidates WHERE task_id = :id",
-         soci::use(t.id));
-    for (const auto& cr : c)
-      (cr.get<std::string>(0) == "group" ? t.candidate_groups : t.candidate_users)
-          .push_back(cr.get<std::string>(1));
-  }
-  return out;
-}
-}  // namespace
-
 Result<std::vector<Task>> Engine::open_tasks(long long instance_id) {
   return db::guarded([&]() -> Result<std::vector<Task>> {
     auto s = db_.acquire();
-    return tasks_where(*s, "instance_id = :i AND state = 'open'", instance_id);
+    return select_tasks(*s, "instance_id = :i AND state = 'open'", instance_id);
   });
 }
 
 Result<std::vector<Task>> Engine::tasks_of(long long instance_id) {
   return db::guarded([&]() -> Result<std::vector<Task>> {
     auto s = db_.acquire();
-    return tasks_where(*s, "instance_id = :i", instance_id);
+    return select_tasks(*s, "instance_id = :i", instance_id);
   });
 }
 
@@ -440,16 +421,22 @@ Result<bool> Engine::involved(long long instance_id, const std::string& account)
   });
 }
 
-Result<Engine::InstancePage> Engine::instances(const std::string& process_key,
-                                               std::optional<InstanceState> state, int offset,
+Result<Engine::InstancePage> Engine::instances(const InstanceFilter& filter, int offset,
                                                int limit) {
   return db::guarded([&]() -> Result<InstancePage> {
-    auto s = db_.acquire();
     InstancePage page;
+    if (filter.organs && filter.organs->empty()) return page;
+    auto s = db_.acquire();
     Query q("");
     std::string where = "1 = 1";
-    if (!process_key.empty()) where += " AND process_key = " + q.bind(process_key);
-    if (state) where += " AND state = " + q.bind(std::string(instance_state_name(*state)));
+    if (!filter.process_key.empty()) where += " AND process_key = " + q.bind(filter.process_key);
+    if (filter.state)
+      where += " AND state = " + q.bind(std::string(instance_state_name(*filter.state)));
+    if (filter.organs) {
+      std::string in;
+      for (long long o : *filter.organs) in += (in.empty() ? "" : ", ") + q.bind(o);
+      where += " AND starter_organ_id IN (" + in + ")";
+    }
     Query count = q;
     count.sql() = "SELECT COUNT(*) FROM wf_instances WHERE " + where;
     page.total = count.count(*s);

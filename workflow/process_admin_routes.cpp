@@ -16,10 +16,6 @@ namespace yiwang::workflow {
 namespace {
 
 constexpr const char* kListPath = "/workflow/admin/instances";
-// How many instances a scoped list reads at most to find the page it shows
-// (the engine's list is not filtered by organ).
-constexpr int kScanLimit = 20000;
-constexpr int kBatch = 200;
 
 std::optional<InstanceState> parse_state(std::string_view s) {
   for (auto st : {InstanceState::running, InstanceState::suspended, InstanceState::completed,
@@ -32,25 +28,14 @@ std::optional<InstanceState> parse_state(std::string_view s) {
 Result<Engine::InstancePage> scoped(WorkflowServices& s, const http::Request& req,
                                     const std::string& key, std::optional<InstanceState> state,
                                     int offset, int limit) {
+  Engine::InstanceFilter filter{.process_key = key, .state = state, .organs = std::nullopt};
   const auto& authority = req.principal->authority;
-  if (authority && authority->everywhere.contains(perm::kInstanceManage))
-    return s.engine.instances(key, state, offset, limit);
-  std::set<long long> organs;
-  if (authority)
-    for (long long o : authority->organs_for(perm::kInstanceManage)) organs.insert(o);
-  Engine::InstancePage out;
-  for (int at = 0; at < kScanLimit; at += kBatch) {
-    auto batch = s.engine.instances(key, state, at, kBatch);
-    if (!batch) return std::unexpected(batch.error());
-    for (auto& i : batch->instances) {
-      if (!organs.contains(i.starter_organ_id)) continue;
-      if (out.total >= offset && static_cast<int>(out.instances.size()) < limit)
-        out.instances.push_back(std::move(i));
-      ++out.total;
-    }
-    if (static_cast<int>(batch->instances.size()) < kBatch) break;
+  if (!authority || !authority->everywhere.contains(perm::kInstanceManage)) {
+    filter.organs.emplace();
+    if (authority)
+      for (long long o : authority->organs_for(perm::kInstanceManage)) filter.organs->insert(o);
   }
-  return out;
+  return s.engine.instances(filter, offset, limit);
 }
 
 http::Response list(WorkflowServices& s, const http::Request& req) {

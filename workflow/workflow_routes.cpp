@@ -23,6 +23,8 @@ void add_workflow_nav(render::PageRenderer& pages) {
   pages.add_nav({zone, perm::kInstanceStart, "/workflow/start", "workflow.pages.nav.start"});
   pages.add_nav(
       {zone, perm::kInstanceManage, "/workflow/admin/instances", "workflow.pages.nav.admin"});
+  pages.add_nav({zone, perm::kDefinitionManage, "/admin/workflow/definitions",
+                 "workflow.pages.nav.definitions"});
 }
 
 }  // namespace yiwang::workflow

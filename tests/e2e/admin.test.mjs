@@ -55,7 +55,7 @@ async function follow(page, name) {
 
 test('the system administrator keeps the organ tree and adds a civil servant', () =>
   withAdministrator('sysadmin', async (page) => {
-    assert.deepEqual((await navLinks(page)).sort(), ['Accounts', 'Organs']);
+    assert.deepEqual((await navLinks(page)).sort(), ['Accounts', 'Organs', 'Process definitions']);
 
     await follow(page, 'Organs');
     assert.equal(await heading(page), 'Organs');

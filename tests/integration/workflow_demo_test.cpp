@@ -55,6 +55,6 @@ TEST(WorkflowDemo, TheDemoCityHasADocumentInTheHeadsInbox) {
   EXPECT_EQ(again.out.find("已部署"), std::string::npos) << again.out;
   auto opened = app::Application::open(*config);
   ASSERT_TRUE(opened);
-  EXPECT_EQ((*opened)->workflow().instances("office_dispatch", std::nullopt, 0, 10)->total, 1);
+  EXPECT_EQ((*opened)->workflow().instances({.process_key = "office_dispatch"}, 0, 10)->total, 1);
   EXPECT_EQ((*opened)->workflow().versions("office_dispatch")->size(), 1u);
 }

@@ -240,6 +240,11 @@ TEST_F(WorkflowPagesTest, SystemAdministratorChecksAndDeploysABpmnFile) {
   ASSERT_EQ(page.status, 200) << page.body;
   EXPECT_TRUE(contains(page.body, "enctype=\"multipart/form-data\""));
   EXPECT_TRUE(contains(page.body, "name=\"action\" value=\"validate\""));
+  // The system administrator's navigation leads here; a civil servant's does not.
+  EXPECT_TRUE(contains(page.body,
+                       "href=\"/admin/workflow/definitions\" aria-current=\"page\">流程定义</a>"));
+  EXPECT_FALSE(
+      contains(get("zhang.san", "/workflow/inbox").body, "href=\"/admin/workflow/definitions\""));
 
   // "Check only" on a broken file lists every problem with its element.
   auto checked = upload("validate", kBrokenBpmn, "cuowu.bpmn");
