@@ -26,6 +26,7 @@
 #include "office/workdays_routes.hpp"
 #include "portal/home_routes.hpp"
 #include "portal/site_settings.hpp"
+#include "registry/base_registry.hpp"
 #include "registry/registry_routes.hpp"
 #include "workflow/permissions.hpp"
 
@@ -37,13 +38,14 @@ std::vector<db::Migration> all_migrations() {
   std::vector<db::Migration> out;
   for (auto list :
        {audit::AuditLog::migrations(), crypto::Keyring::migrations(),
-        registry::DivisionStore::migrations(), identity::OrganStore::migrations(),
-        identity::AccountStore::migrations(), identity::SessionStore::migrations(),
-        identity::SignIn::migrations(), identity::RoleStore::migrations(),
-        identity::AccountStore::profile_migrations(), identity::SecondFactorStore::migrations(),
-        identity::PasswordResetStore::migrations(), identity::AccountStore::sealing_migrations(),
-        ca::Authority::migrations(), ca::SealStore::migrations(), mail::Outbox::migrations(),
-        portal::SiteSettings::migrations(), workflow::Engine::migrations()})
+        registry::DivisionStore::migrations(), registry::RegistryStore::migrations(),
+        identity::OrganStore::migrations(), identity::AccountStore::migrations(),
+        identity::SessionStore::migrations(), identity::SignIn::migrations(),
+        identity::RoleStore::migrations(), identity::AccountStore::profile_migrations(),
+        identity::SecondFactorStore::migrations(), identity::PasswordResetStore::migrations(),
+        identity::AccountStore::sealing_migrations(), ca::Authority::migrations(),
+        ca::SealStore::migrations(), mail::Outbox::migrations(), portal::SiteSettings::migrations(),
+        workflow::Engine::migrations()})
     out.insert(out.end(), list.begin(), list.end());
   return out;
 }
@@ -129,6 +131,7 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
   app->divisions_ = std::make_unique<registry::DivisionStore>(*app->db_);
   app->audit_ = std::make_unique<audit::AuditLog>(*app->db_);
   app->keyring_ = std::make_unique<crypto::Keyring>(*app->db_, std::move(*master));
+  app->registry_ = std::make_unique<registry::RegistryStore>(*app->db_, *app->keyring_);
   app->organs_ = std::make_unique<identity::OrganStore>(*app->db_, *app->divisions_);
   identity::HashCost cost{app->config_.password_hash_ops,
                           app->config_.password_hash_memory_kib * 1024};

@@ -34,6 +34,7 @@
 #include "identity/sign_in.hpp"
 #include "mail/outbox.hpp"
 #include "mail/smtp_sender.hpp"
+#include "registry/base_registry.hpp"
 #include "registry/division_store.hpp"
 #include "render/catalogue.hpp"
 #include "render/page_renderer.hpp"
@@ -82,6 +83,8 @@ class Application {
   const identity::PermissionCatalogue& permissions() const { return permissions_; }
   const identity::PasswordPolicy& password_policy() const { return password_policy_; }
   registry::DivisionStore& divisions() { return *divisions_; }
+  // The population and legal-entity records (registry/base_registry.hpp).
+  registry::RegistryStore& base_registry() { return *registry_; }
   const core::WorkCalendar& calendar() const { return calendar_; }
   const render::Catalogue& catalogue() const { return catalogue_; }
   render::Site& site() { return *site_; }
@@ -104,6 +107,7 @@ class Application {
   std::unique_ptr<render::PageRenderer> pages_;
   core::WorkCalendar calendar_;
   std::unique_ptr<registry::DivisionStore> divisions_;
+  std::unique_ptr<registry::RegistryStore> registry_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<crypto::Keyring> keyring_;
   std::unique_ptr<ca::Authority> authority_;

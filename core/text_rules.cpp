@@ -1,5 +1,7 @@
 #include "core/text_rules.hpp"
 
+#include <algorithm>
+
 #include "core/normalise.hpp"
 
 namespace yiwang::core {
@@ -86,6 +88,20 @@ std::string xml_escape(std::string_view text) {
     }
   }
   return out;
+}
+
+Result<std::string> check_phone(std::string_view raw, const std::string& field) {
+  std::string phone = to_half_width(trim_text(raw));
+  std::string digits;
+  for (char c : phone)
+    if (c != '-' && c != ' ') digits += c;
+  bool all_digits = !digits.empty() && std::all_of(digits.begin(), digits.end(),
+                                                   [](char c) { return c >= '0' && c <= '9'; });
+  bool mobile = all_digits && digits.size() == 11 && digits[0] == '1' && digits[1] >= '3';
+  bool landline = all_digits && digits.size() >= 10 && digits.size() <= 12 && digits[0] == '0' &&
+                  phone.find('-') != std::string::npos;
+  if (!mobile && !landline) return fail("phone.invalid", field);
+  return mobile ? digits : phone;
 }
 
 }  // namespace yiwang::core

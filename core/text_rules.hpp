@@ -39,4 +39,10 @@ inline int hex_digit(char c) {
 Result<std::string> check_text(std::string_view value, std::string field, std::size_t max_chars,
                                bool required = true);
 
+// Checks a mainland phone number: an 11-digit mobile (1[3-9]…, returned as
+// digits only) or a landline with its area code ("0591-87654321", returned as
+// typed after trimming); full-width digits are accepted. Error key
+// "phone.invalid" naming `field`.
+Result<std::string> check_phone(std::string_view phone, const std::string& field = "phone");
+
 }  // namespace yiwang::core

@@ -19,10 +19,6 @@ namespace yiwang::identity {
 
 namespace {
 
-bool ascii_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 std::optional<Account> load(soci::session& s, long long id, const crypto::Keyring& keys) {
   soci::rowset<soci::row> rows =
       (s.prepare << "SELECT " + account_columns() + " FROM identity_accounts WHERE id = :id",
@@ -61,7 +57,7 @@ Result<Contact> check_contact(std::string_view email, std::string_view phone,
     c.email = *e;
   }
   if (!trim_text_empty(phone)) {
-    auto p = check_phone(phone, "phone");
+    auto p = core::check_phone(phone, "phone");
     if (!p) return std::unexpected(p.error());
     c.phone = *p;
   }
@@ -83,18 +79,6 @@ Result<std::string> check_account_name(std::string_view raw, const std::string& 
          ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-');
   if (!ok) return fail("identity.account.name_rule", field);
   return name;
-}
-
-Result<std::string> check_phone(std::string_view raw, const std::string& field) {
-  std::string phone = core::to_half_width(core::trim_text(raw));
-  std::string digits;
-  for (char c : phone)
-    if (c != '-' && c != ' ') digits += c;
-  bool mobile = digits.size() == 11 && digits[0] == '1' && digits[1] >= '3' && ascii_digits(digits);
-  bool landline = digits.size() >= 10 && digits.size() <= 12 && digits[0] == '0' &&
-                  ascii_digits(digits) && phone.find('-') != std::string::npos;
-  if (!mobile && !landline) return fail("identity.phone.invalid", field);
-  return mobile ? digits : phone;
 }
 
 std::vector<db::Migration> AccountStore::profile_migrations() {

@@ -221,8 +221,5 @@ SealedFields seal_fields(const crypto::Keyring& keys, std::string_view phone,
 // Checks a sign-in name: 3–32 characters, a lower-case letter first, then
 // letters, digits, '.', '_' or '-'. Returns it in lower case.
 Result<std::string> check_account_name(std::string_view name, const std::string& field = "name");
-// Checks a mainland phone number: 11-digit mobile (1[3-9]…) or a landline with
-// area code ("0591-87654321"); full-width digits are accepted.
-Result<std::string> check_phone(std::string_view phone, const std::string& field = "phone");
 
 }  // namespace yiwang::identity

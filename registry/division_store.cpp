@@ -257,6 +257,28 @@ std::optional<Division> DivisionStore::find(std::string_view code) const {
   return it->second;
 }
 
+std::optional<std::string> DivisionStore::full_name(std::string_view code) const {
+  std::shared_lock lock(mu_);
+  auto it = divisions_.find(std::string(code));
+  if (it == divisions_.end()) return std::nullopt;
+  std::vector<const Division*> chain;
+  for (const Division* d = &it->second; d && chain.size() < 4;) {
+    chain.push_back(d);
+    auto parent = divisions_.find(d->parent_code);
+    d = d->parent_code.empty() || parent == divisions_.end() ? nullptr : &parent->second;
+  }
+  std::string name;
+  // Municipalities and directly administered counties have placeholder
+  // prefectures ("市辖区", "县", "省直辖县级行政区划") that are not part of a name.
+  for (auto c = chain.rbegin(); c != chain.rend(); ++c) {
+    const std::string& n = (*c)->name;
+    bool placeholder =
+        (*c)->level == 2 && (n == "市辖区" || n == "县" || n.ends_with("直辖县级行政区划"));
+    if (!placeholder || chain.size() == 1) name += n;
+  }
+  return name;
+}
+
 std::vector<Division> DivisionStore::children(std::string_view code) const {
   std::shared_lock lock(mu_);
   std::vector<Division> out;

@@ -56,6 +56,9 @@ class DivisionStore {
   bool loaded() const;
   bool exists(std::string_view code) const;
   std::optional<Division> find(std::string_view code) const;
+  // The name with its parents, province first ("福建省福州市鼓楼区"), or
+  // nullopt when the code is not in the current table.
+  std::optional<std::string> full_name(std::string_view code) const;
   std::vector<Division> children(std::string_view code) const;
   std::optional<DivisionVersion> version() const;
   std::size_t size() const;

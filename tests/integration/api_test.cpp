@@ -122,6 +122,14 @@ TEST_F(Api, DivisionsTree) {
   auto page = server_->get(Zone::internet, "/divisions/110100");
   EXPECT_NE(page.body.find("东城区"), std::string::npos);
   EXPECT_EQ(server_->get(Zone::internet, "/divisions/abc").status, 404);
+
+  // Full names leave out the placeholder prefectures of municipalities.
+  auto& divisions = server_->app().divisions();
+  EXPECT_EQ(divisions.full_name("110101"), "北京市东城区");
+  EXPECT_EQ(divisions.full_name("350102"), "福建省福州市鼓楼区");
+  EXPECT_EQ(divisions.full_name("441900"), "广东省东莞市");
+  EXPECT_EQ(divisions.full_name("350000"), "福建省");
+  EXPECT_EQ(divisions.full_name("990000"), std::nullopt);
 }
 
 TEST_F(Api, WorkdaysOnIntranetOnly) {

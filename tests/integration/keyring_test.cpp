@@ -26,17 +26,8 @@ struct World {
   TestDatabase tdb{dir.path()};
   std::unique_ptr<db::Database> db;
   bool ready() {
-    if (tdb.url().empty()) return false;
-    db::Options o;
-    o.url = tdb.url();
-    o.pool_size = 4;
-    auto d = db::Database::open(o);
-    if (!d) return false;
-    db = std::move(*d);
-    db::Migrator m(*db);
-    m.add(crypto::Keyring::migrations());
-    NoProgress quiet;
-    return m.apply(quiet).has_value();
+    db = test::open_migrated(tdb, {crypto::Keyring::migrations()});
+    return db != nullptr;
   }
   std::unique_ptr<crypto::Keyring> keyring(const std::string& master = kMaster) {
     return std::make_unique<crypto::Keyring>(*db, crypto::Secret(master));

@@ -10,18 +10,8 @@
 namespace yiwang::test {
 
 bool WorkflowWorld::ready() {
-  if (tdb.url().empty()) return false;
-  db::Options o;
-  o.url = tdb.url();
-  o.pool_size = 6;
-  auto d = db::Database::open(o);
-  if (!d) return false;
-  db = std::move(*d);
-  db::Migrator m(*db);
-  m.add(audit::AuditLog::migrations());
-  m.add(workflow::Engine::migrations());
-  NoProgress quiet;
-  if (!m.apply(quiet)) return false;
+  db = open_migrated(tdb, {audit::AuditLog::migrations(), workflow::Engine::migrations()}, 6);
+  if (!db) return false;
   for (int year : {2025, 2026}) {
     std::ifstream in(source_dir() / "data" / "calendar" / (std::to_string(year) + ".toml"));
     std::stringstream text;

@@ -103,6 +103,22 @@ std::string HttpResult::header(const std::string& name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
+std::unique_ptr<db::Database> open_migrated(const TestDatabase& database,
+                                            const std::vector<std::vector<db::Migration>>& lists,
+                                            std::size_t pool) {
+  if (database.url().empty()) return nullptr;
+  db::Options o;
+  o.url = database.url();
+  o.pool_size = pool;
+  auto d = db::Database::open(o);
+  if (!d) return nullptr;
+  db::Migrator m(**d);
+  for (const auto& list : lists) m.add(list);
+  NoProgress quiet;
+  if (!m.apply(quiet)) return nullptr;
+  return std::move(*d);
+}
+
 app::Config test_config(const std::filesystem::path& data_dir, const std::string& database_url) {
   app::Config c;
   c.data_dir = data_dir;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "app/application.hpp"
+#include "db/migration.hpp"
 #include "http/zone.hpp"
 
 namespace yiwang::test {
@@ -47,6 +48,12 @@ class TestDatabase {
   std::string name_;
   bool postgresql_ = false;
 };
+
+// Opens the test database with a pool of `pool` sessions and applies the
+// given migrations (in order); nullptr when it cannot (the reason is logged).
+std::unique_ptr<db::Database> open_migrated(const TestDatabase& database,
+                                            const std::vector<std::vector<db::Migration>>& lists,
+                                            std::size_t pool = 4);
 
 struct HttpResult {
   int status = 0;
