@@ -1,0 +1,326 @@
+#include "services/service_item.hpp"
+
+#include <array>
+#include <regex>
+#include <set>
+#include <utility>
+
+#include "core/text_rules.hpp"
+
+namespace yiwang::services {
+
+namespace {
+
+constexpr std::array<std::pair<ItemType, std::string_view>, 7> kTypes{{
+    {ItemType::licensing, "licensing"},
+    {ItemType::payment, "payment"},
+    {ItemType::confirmation, "confirmation"},
+    {ItemType::ruling, "ruling"},
+    {ItemType::reward, "reward"},
+    {ItemType::other_power, "other_power"},
+    {ItemType::public_service, "public_service"},
+}};
+constexpr std::array<std::pair<Audience, std::string_view>, 3> kAudiences{{
+    {Audience::individual, "individual"},
+    {Audience::enterprise, "enterprise"},
+    {Audience::both, "both"},
+}};
+constexpr std::array<std::pair<MaterialForm, std::string_view>, 3> kForms{{
+    {MaterialForm::original, "original"},
+    {MaterialForm::copy, "copy"},
+    {MaterialForm::electronic, "electronic"},
+}};
+
+template <class E, std::size_t N>
+std::string_view name_in(const std::array<std::pair<E, std::string_view>, N>& table, E value) {
+  for (const auto& [e, n] : table)
+    if (e == value) return n;
+  return table[0].second;
+}
+template <class E, std::size_t N>
+std::optional<E> parse_in(const std::array<std::pair<E, std::string_view>, N>& table,
+                          std::string_view name) {
+  for (const auto& [e, n] : table)
+    if (n == name) return e;
+  return std::nullopt;
+}
+
+const std::set<std::string, std::less<>> kKeys{
+    "code",      "name",           "type",          "legal_basis",        "conditions", "materials",
+    "procedure", "statutory_days", "promised_days", "special_procedures", "fees",       "place",
+    "hours",     "visits",         "phone",         "complaint_phone",    "faq",        "audience",
+    "themes",    "process_key",    "form",          "issues_licence"};
+
+// Collects every problem of an item, each named by its element.
+class Reader {
+ public:
+  std::vector<Error> problems;
+
+  void problem(std::string key, std::string field, std::map<std::string, std::string> p = {}) {
+    if (problems.size() < 200)
+      problems.emplace_back(std::move(key), std::move(field), std::move(p));
+  }
+
+  std::string text(const nlohmann::json& j, const char* key, const std::string& field,
+                   std::size_t max, bool required) {
+    auto it = j.find(key);
+    std::string value;
+    if (it != j.end() && !it->is_null()) {
+      if (!it->is_string()) {
+        problem("services.item.not_text", field);
+        return "";
+      }
+      value = it->get<std::string>();
+    }
+    // Guide texts may run over several lines; other characters obey the text rules.
+    std::string check = value;
+    for (auto& c : check)
+      if (c == '\n' || c == '\r') c = ' ';
+    auto t = core::check_text(check, field, max, required);
+    if (!t) {
+      std::string rule = t.error().key.substr(t.error().key.find('.') + 1);
+      problem("services.item.text_" + rule, field, {{"max", std::to_string(max)}});
+      return "";
+    }
+    return core::trim_text(value);
+  }
+
+  int integer(const nlohmann::json& j, const char* key, const std::string& field, int low, int high,
+              int fallback, bool required) {
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) {
+      if (required) problem("services.item.required", field);
+      return fallback;
+    }
+    if (!it->is_number_integer() || it->get<long long>() < low || it->get<long long>() > high) {
+      problem("services.item.bad_integer", field,
+              {{"min", std::to_string(low)}, {"max", std::to_string(high)}});
+      return fallback;
+    }
+    return static_cast<int>(it->get<long long>());
+  }
+
+  bool boolean(const nlohmann::json& j, const char* key, const std::string& field, bool fallback) {
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) return fallback;
+    if (!it->is_boolean()) {
+      problem("services.item.not_boolean", field);
+      return fallback;
+    }
+    return it->get<bool>();
+  }
+
+  std::string phone(const nlohmann::json& j, const char* key) {
+    std::string raw = text(j, key, key, 20, true);
+    if (raw.empty()) return "";
+    // 12345 and similar service hotlines are short numbers.
+    static const std::regex hotline("[0-9]{5}");
+    if (std::regex_match(raw, hotline)) return raw;
+    auto p = core::check_phone(raw, key);
+    if (!p) {
+      problem("services.item.bad_phone", key);
+      return "";
+    }
+    return *p;
+  }
+
+  ServiceItem read(const nlohmann::json& j) {
+    ServiceItem item;
+    for (const auto& [key, value] : j.items())
+      if (!kKeys.contains(key))
+        problem("services.item.unknown_key", key, {{"key", core::cut_utf8(key, 60)}});
+    static const std::regex code_rule("[0-9A-Z-]{1,40}");
+    item.code = text(j, "code", "code", 40, true);
+    if (!item.code.empty() && !std::regex_match(item.code, code_rule))
+      problem("services.item.bad_code", "code");
+    item.name = text(j, "name", "name", 100, true);
+    std::string type =
+        j.value("type", nlohmann::json()).is_string() ? j["type"].get<std::string>() : "";
+    if (auto t = parse_item_type(type))
+      item.type = *t;
+    else
+      problem("services.item.bad_type", "type", {{"type", core::cut_utf8(type, 40)}});
+    item.legal_basis = text(j, "legal_basis", "legal_basis", 4000, true);
+    item.conditions = text(j, "conditions", "conditions", 4000, true);
+    item.procedure = text(j, "procedure", "procedure", 4000, true);
+    item.special_procedures = text(j, "special_procedures", "special_procedures", 2000, false);
+    item.fees = text(j, "fees", "fees", 500, true);
+    item.place = text(j, "place", "place", 200, true);
+    item.hours = text(j, "hours", "hours", 200, true);
+    item.statutory_days = integer(j, "statutory_days", "statutory_days", 1, kMaxDays, 20, true);
+    item.promised_days = integer(j, "promised_days", "promised_days", 1, kMaxDays, 20, true);
+    if (item.promised_days > item.statutory_days)
+      problem("services.item.promise_over_statute", "promised_days",
+              {{"statutory", std::to_string(item.statutory_days)}});
+    item.visits = integer(j, "visits", "visits", 0, kMaxVisits, 0, true);
+    item.phone = phone(j, "phone");
+    item.complaint_phone = phone(j, "complaint_phone");
+    std::string audience =
+        j.value("audience", nlohmann::json()).is_string() ? j["audience"].get<std::string>() : "";
+    if (auto a = parse_audience(audience))
+      item.audience = *a;
+    else
+      problem("services.item.bad_audience", "audience");
+    static const std::regex key_rule("[a-z][a-z0-9_.-]{0,63}");
+    std::string key = text(j, "process_key", "process_key", 64, true);
+    if (!key.empty() && !std::regex_match(key, key_rule))
+      problem("services.item.bad_process_key", "process_key");
+    item.process_key = key;
+    item.issues_licence = boolean(j, "issues_licence", "issues_licence", false);
+    themes(j, item);
+    questions(j, item);
+    form(j, item);
+    materials(j, item);
+    return item;
+  }
+
+  void themes(const nlohmann::json& j, ServiceItem& item) {
+    auto it = j.find("themes");
+    if (it == j.end() || it->is_null()) return;
+    if (!it->is_array() || it->size() > kMaxThemes) {
+      problem("services.item.bad_list", "themes", {{"max", std::to_string(kMaxThemes)}});
+      return;
+    }
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      auto t = (*it)[i].is_string() ? core::check_text((*it)[i].get<std::string>(), "themes", 20)
+                                    : Result<std::string>(fail("text.required"));
+      if (!t)
+        problem("services.item.bad_theme", "themes." + std::to_string(i));
+      else if (std::find(item.themes.begin(), item.themes.end(), *t) == item.themes.end())
+        item.themes.push_back(*t);
+    }
+  }
+
+  void questions(const nlohmann::json& j, ServiceItem& item) {
+    auto it = j.find("faq");
+    if (it == j.end() || it->is_null()) return;
+    if (!it->is_array() || it->size() > kMaxQuestions) {
+      problem("services.item.bad_list", "faq", {{"max", std::to_string(kMaxQuestions)}});
+      return;
+    }
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      const auto& q = (*it)[i];
+      std::string path = "faq." + std::to_string(i);
+      if (!q.is_object()) {
+        problem("services.item.not_object", path);
+        continue;
+      }
+      Question out{text(q, "question", path + ".question", 200, true),
+                   text(q, "answer", path + ".answer", 2000, true)};
+      if (!out.question.empty() && !out.answer.empty()) item.faq.push_back(std::move(out));
+    }
+  }
+
+  void form(const nlohmann::json& j, ServiceItem& item) {
+    auto it = j.find("form");
+    if (it == j.end() || it->is_null()) {
+      problem("services.item.required", "form");
+      return;
+    }
+    auto parsed = forms::parse_schema_json(*it);
+    if (!parsed) {
+      for (auto e : parsed.error()) {
+        e.field = e.field.empty() ? "form" : "form." + e.field;
+        if (problems.size() < 200) problems.push_back(std::move(e));
+      }
+      return;
+    }
+    item.form = std::move(*parsed);
+  }
+
+  void materials(const nlohmann::json& j, ServiceItem& item) {
+    auto it = j.find("materials");
+    if (it == j.end() || it->is_null()) return;  // some services need no material
+    if (!it->is_array() || it->size() > kMaxMaterials) {
+      problem("services.item.bad_list", "materials", {{"max", std::to_string(kMaxMaterials)}});
+      return;
+    }
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      const auto& m = (*it)[i];
+      std::string path = "materials." + std::to_string(i);
+      if (!m.is_object()) {
+        problem("services.item.not_object", path);
+        continue;
+      }
+      Material out;
+      out.name = text(m, "name", path + ".name", 100, true);
+      std::string form =
+          m.value("form", nlohmann::json()).is_string() ? m["form"].get<std::string>() : "";
+      if (auto f = parse_material_form(form))
+        out.form = *f;
+      else
+        problem("services.item.bad_material_form", path + ".form");
+      out.count = integer(m, "count", path + ".count", 1, 99, 1, false);
+      out.required = boolean(m, "required", path + ".required", true);
+      out.note = text(m, "note", path + ".note", 500, false);
+      out.field = text(m, "field", path + ".field", 40, false);
+      if (!out.field.empty()) {
+        const forms::Field* f = item.form.field(out.field);
+        if (!f || f->type != forms::FieldType::file)
+          problem("services.item.material_field", path + ".field", {{"field", out.field}});
+      }
+      if (!out.name.empty() && !names.insert(out.name).second)
+        problem("services.item.duplicate_material", path + ".name");
+      item.materials.push_back(std::move(out));
+    }
+  }
+};
+
+}  // namespace
+
+std::string_view item_type_name(ItemType t) { return name_in(kTypes, t); }
+std::optional<ItemType> parse_item_type(std::string_view n) { return parse_in(kTypes, n); }
+std::string_view audience_name(Audience a) { return name_in(kAudiences, a); }
+std::optional<Audience> parse_audience(std::string_view n) { return parse_in(kAudiences, n); }
+std::string_view material_form_name(MaterialForm f) { return name_in(kForms, f); }
+std::optional<MaterialForm> parse_material_form(std::string_view n) { return parse_in(kForms, n); }
+
+std::expected<ServiceItem, std::vector<Error>> parse_service_item(const nlohmann::json& json) {
+  if (!json.is_object())
+    return std::unexpected(std::vector<Error>{Error("services.item.not_object")});
+  Reader r;
+  ServiceItem item = r.read(json);
+  if (!r.problems.empty()) return std::unexpected(std::move(r.problems));
+  return item;
+}
+
+nlohmann::json service_item_json(const ServiceItem& item) {
+  nlohmann::json materials = nlohmann::json::array();
+  for (const auto& m : item.materials) {
+    nlohmann::json j = {{"name", m.name},
+                        {"form", material_form_name(m.form)},
+                        {"count", m.count},
+                        {"required", m.required}};
+    if (!m.note.empty()) j["note"] = m.note;
+    if (!m.field.empty()) j["field"] = m.field;
+    materials.push_back(std::move(j));
+  }
+  nlohmann::json faq = nlohmann::json::array();
+  for (const auto& q : item.faq) faq.push_back({{"question", q.question}, {"answer", q.answer}});
+  nlohmann::json out = {{"code", item.code},
+                        {"name", item.name},
+                        {"type", item_type_name(item.type)},
+                        {"legal_basis", item.legal_basis},
+                        {"conditions", item.conditions},
+                        {"materials", materials},
+                        {"procedure", item.procedure},
+                        {"statutory_days", item.statutory_days},
+                        {"promised_days", item.promised_days},
+                        {"fees", item.fees},
+                        {"place", item.place},
+                        {"hours", item.hours},
+                        {"visits", item.visits},
+                        {"phone", item.phone},
+                        {"complaint_phone", item.complaint_phone},
+                        {"faq", faq},
+                        {"audience", audience_name(item.audience)},
+                        {"themes", item.themes},
+                        {"process_key", item.process_key},
+                        {"form", forms::schema_json(item.form)},
+                        {"issues_licence", item.issues_licence}};
+  if (!item.special_procedures.empty()) out["special_procedures"] = item.special_procedures;
+  return out;
+}
+
+}  // namespace yiwang::services

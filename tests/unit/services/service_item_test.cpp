@@ -1,0 +1,186 @@
+// parse_service_item: a real service guide (企业开办) parses and round-trips,
+// and each element an administrator can get wrong is reported with its rule
+// and its name — including the problems of the item's form.
+#include "services/service_item.hpp"
+
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/catalogue_file.hpp"
+
+namespace yiwang::services {
+namespace {
+
+using nlohmann::json;
+using Parsed = std::expected<ServiceItem, std::vector<Error>>;
+
+json start_up() {
+  return json::parse(R"json({
+    "code": "11350100MB0000000X-4000",
+    "name": "企业开办",
+    "type": "licensing",
+    "legal_basis": "《中华人民共和国市场主体登记管理条例》第三条\n《中华人民共和国公司法》第二十九条",
+    "conditions": "1. 名称经自主申报；\n2. 有符合章程规定的股东和注册资本。",
+    "procedure": "网上申请 → 市场监管、公安、税务、人社并联办理 → 办结发照",
+    "statutory_days": 3,
+    "promised_days": 1,
+    "special_procedures": "无",
+    "fees": "不收费",
+    "place": "示范市政务服务中心一楼 A 区",
+    "hours": "工作日 9:00—17:00",
+    "visits": 0,
+    "phone": "0591-87654321",
+    "complaint_phone": "12345",
+    "faq": [{"question": "可以全程网办吗？", "answer": "可以，营业执照以电子证照发放。"}],
+    "audience": "enterprise",
+    "themes": ["开办企业", "开办企业"],
+    "process_key": "start_up",
+    "issues_licence": true,
+    "form": {"title": "企业开办申请表", "fields": [
+      {"name": "company_name", "type": "text", "label": "企业名称", "required": true},
+      {"name": "charter", "type": "file", "label": "公司章程", "accept": [".pdf"], "required": true}]},
+    "materials": [
+      {"name": "公司章程", "form": "electronic", "count": 1, "required": true, "field": "charter"},
+      {"name": "住所使用证明", "form": "copy", "count": 1, "required": false,
+       "note": "自有房产提供产权证明"}]
+  })json");
+}
+
+std::string describe(const Parsed& p) {
+  if (p) return "parsed without problems";
+  std::string out;
+  for (const auto& e : p.error()) out += "\n  " + e.key + " at \"" + e.field + "\"";
+  return out;
+}
+
+::testing::AssertionResult HasProblem(const Parsed& p, std::string_view key,
+                                      std::string_view field) {
+  if (!p)
+    for (const auto& e : p.error())
+      if (e.key == key && e.field == field) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "no " << key << " at \"" << field << "\":" << describe(p);
+}
+
+Parsed with(const std::string& key, const json& value) {
+  json j = start_up();
+  if (value.is_null())
+    j.erase(key);
+  else
+    j[key] = value;
+  return parse_service_item(j);
+}
+
+}  // namespace
+
+TEST(ServiceItem, AServiceGuideParsesAndRoundTrips) {
+  auto item = parse_service_item(start_up());
+  ASSERT_TRUE(item) << describe(item);
+  EXPECT_EQ(item->name, "企业开办");
+  EXPECT_EQ(item->type, ItemType::licensing);
+  EXPECT_EQ(item->statutory_days, 3);
+  EXPECT_EQ(item->promised_days, 1);
+  EXPECT_EQ(item->audience, Audience::enterprise);
+  EXPECT_EQ(item->themes, std::vector<std::string>{"开办企业"});  // once
+  EXPECT_EQ(item->complaint_phone, "12345");
+  ASSERT_EQ(item->materials.size(), 2u);
+  EXPECT_EQ(item->materials[0].field, "charter");
+  EXPECT_EQ(item->materials[1].form, MaterialForm::copy);
+  EXPECT_FALSE(item->materials[1].required);
+  EXPECT_NE(item->legal_basis.find('\n'), std::string::npos);  // line breaks are kept
+  EXPECT_EQ(item->form.fields.size(), 2u);
+  auto again = parse_service_item(service_item_json(*item));
+  ASSERT_TRUE(again) << describe(again);
+  EXPECT_EQ(service_item_json(*again), service_item_json(*item));
+}
+
+TEST(ServiceItem, EachElementIsCheckedAndNamed) {
+  EXPECT_TRUE(HasProblem(with("name", nullptr), "services.item.text_required", "name"));
+  EXPECT_TRUE(
+      HasProblem(with("name", std::string(101, 'x')), "services.item.text_too_long", "name"));
+  EXPECT_TRUE(HasProblem(with("name", "企业\t开办"), "services.item.text_control", "name"));
+  EXPECT_TRUE(HasProblem(with("name", 12), "services.item.not_text", "name"));
+  EXPECT_TRUE(HasProblem(with("code", "abc"), "services.item.bad_code", "code"));
+  EXPECT_TRUE(HasProblem(with("type", "permit"), "services.item.bad_type", "type"));
+  EXPECT_TRUE(HasProblem(with("statutory_days", 0), "services.item.bad_integer", "statutory_days"));
+  EXPECT_TRUE(
+      HasProblem(with("statutory_days", 366), "services.item.bad_integer", "statutory_days"));
+  EXPECT_TRUE(
+      HasProblem(with("statutory_days", "20"), "services.item.bad_integer", "statutory_days"));
+  EXPECT_TRUE(
+      HasProblem(with("promised_days", 5), "services.item.promise_over_statute", "promised_days"));
+  EXPECT_TRUE(HasProblem(with("visits", 6), "services.item.bad_integer", "visits"));
+  EXPECT_TRUE(HasProblem(with("phone", "1234"), "services.item.bad_phone", "phone"));
+  EXPECT_TRUE(HasProblem(with("audience", "everyone"), "services.item.bad_audience", "audience"));
+  EXPECT_TRUE(
+      HasProblem(with("process_key", "Start Up"), "services.item.bad_process_key", "process_key"));
+  EXPECT_TRUE(
+      HasProblem(with("issues_licence", "yes"), "services.item.not_boolean", "issues_licence"));
+  EXPECT_TRUE(
+      HasProblem(with("themes", json::array({"", "就业"})), "services.item.bad_theme", "themes.0"));
+  EXPECT_TRUE(HasProblem(with("faq", json::array({{{"question", "问"}}})),
+                         "services.item.text_required", "faq.0.answer"));
+  EXPECT_TRUE(HasProblem(with("colour", "red"), "services.item.unknown_key", "colour"));
+  EXPECT_TRUE(HasProblem(with("form", nullptr), "services.item.required", "form"));
+  EXPECT_FALSE(parse_service_item(json::array()));
+}
+
+TEST(ServiceItem, MaterialsAreCheckedAgainstTheForm) {
+  json m = start_up()["materials"];
+  m[0]["field"] = "company_name";  // not a file field
+  EXPECT_TRUE(
+      HasProblem(with("materials", m), "services.item.material_field", "materials.0.field"));
+  m = start_up()["materials"];
+  m[1]["name"] = "公司章程";
+  EXPECT_TRUE(
+      HasProblem(with("materials", m), "services.item.duplicate_material", "materials.1.name"));
+  m = start_up()["materials"];
+  m[1]["form"] = "scan";
+  m[1]["count"] = 100;
+  auto p = with("materials", m);
+  EXPECT_TRUE(HasProblem(p, "services.item.bad_material_form", "materials.1.form"));
+  EXPECT_TRUE(HasProblem(p, "services.item.bad_integer", "materials.1.count"));
+  EXPECT_TRUE(HasProblem(with("materials", "公司章程"), "services.item.bad_list", "materials"));
+}
+
+TEST(ServiceItem, TheFormsProblemsAreReportedUnderForm) {
+  json form = start_up()["form"];
+  form["fields"][0]["type"] = "colour";
+  auto p = with("form", form);
+  EXPECT_TRUE(HasProblem(p, "forms.schema.unknown_type", "form.company_name"));
+  form = start_up()["form"];
+  form.erase("title");
+  EXPECT_TRUE(HasProblem(with("form", form), "forms.schema.title_required", "form"));
+}
+
+TEST(ServiceItem, HostileTextIsKeptAsData) {
+  const std::string hostile = "<script>alert(1)</script>'; DROP TABLE svc_items; --";
+  auto p = with("conditions", hostile);
+  ASSERT_TRUE(p) << describe(p);
+  EXPECT_EQ(p->conditions, hostile);
+  EXPECT_TRUE(HasProblem(with("conditions", std::string("\xff\xfe", 2)),
+                         "services.item.text_encoding", "conditions"));
+  auto wide = with("name", "　企业开办　");  // ideographic spaces are trimmed
+  ASSERT_TRUE(wide) << describe(wide);
+  EXPECT_EQ(wide->name, "企业开办");
+}
+
+TEST(ServiceItem, EveryMessageExistsInBothLanguages) {
+  auto zh = test::catalogue_file("zh-CN", "services.toml");
+  auto en = test::catalogue_file("en", "services.toml");
+  EXPECT_EQ(test::keys_of(zh), test::keys_of(en));
+  for (auto t : {ItemType::licensing, ItemType::payment, ItemType::confirmation, ItemType::ruling,
+                 ItemType::reward, ItemType::other_power, ItemType::public_service})
+    EXPECT_TRUE(zh.contains("services.type." + std::string(item_type_name(t))));
+  for (const std::string key :
+       {"not_object",        "unknown_key",  "not_text",  "text_required",        "text_too_long",
+        "text_encoding",     "text_control", "required",  "bad_integer",          "not_boolean",
+        "bad_phone",         "bad_code",     "bad_type",  "promise_over_statute", "bad_audience",
+        "bad_process_key",   "bad_list",     "bad_theme", "bad_material_form",    "material_field",
+        "duplicate_material"})
+    EXPECT_TRUE(zh.contains("services.item." + key) && en.contains("services.item." + key)) << key;
+}
+
+}  // namespace yiwang::services
