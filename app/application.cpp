@@ -45,7 +45,7 @@ std::vector<db::Migration> all_migrations() {
         identity::SecondFactorStore::migrations(), identity::PasswordResetStore::migrations(),
         identity::AccountStore::sealing_migrations(), ca::Authority::migrations(),
         ca::SealStore::migrations(), mail::Outbox::migrations(), portal::SiteSettings::migrations(),
-        workflow::Engine::migrations()})
+        workflow::Engine::migrations(), services::ItemCatalogue::migrations()})
     out.insert(out.end(), list.begin(), list.end());
   return out;
 }
@@ -132,6 +132,7 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
   app->audit_ = std::make_unique<audit::AuditLog>(*app->db_);
   app->keyring_ = std::make_unique<crypto::Keyring>(*app->db_, std::move(*master));
   app->registry_ = std::make_unique<registry::RegistryStore>(*app->db_, *app->keyring_);
+  app->service_items_ = std::make_unique<services::ItemCatalogue>(*app->db_);
   app->organs_ = std::make_unique<identity::OrganStore>(*app->db_, *app->divisions_);
   identity::HashCost cost{app->config_.password_hash_ops,
                           app->config_.password_hash_memory_kib * 1024};

@@ -39,6 +39,7 @@
 #include "render/catalogue.hpp"
 #include "render/page_renderer.hpp"
 #include "render/site.hpp"
+#include "services/item_catalogue.hpp"
 #include "workflow/engine.hpp"
 #include "workflow/identity_directory.hpp"
 #include "workflow/task_forms.hpp"
@@ -85,6 +86,8 @@ class Application {
   registry::DivisionStore& divisions() { return *divisions_; }
   // The population and legal-entity records (registry/base_registry.hpp).
   registry::RegistryStore& base_registry() { return *registry_; }
+  // The service catalogue (services/item_catalogue.hpp).
+  services::ItemCatalogue& service_items() { return *service_items_; }
   const core::WorkCalendar& calendar() const { return calendar_; }
   const render::Catalogue& catalogue() const { return catalogue_; }
   render::Site& site() { return *site_; }
@@ -108,6 +111,7 @@ class Application {
   core::WorkCalendar calendar_;
   std::unique_ptr<registry::DivisionStore> divisions_;
   std::unique_ptr<registry::RegistryStore> registry_;
+  std::unique_ptr<services::ItemCatalogue> service_items_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<crypto::Keyring> keyring_;
   std::unique_ptr<ca::Authority> authority_;
