@@ -9,6 +9,7 @@
 
 #include "core/civil_date.hpp"
 #include "core/text_rules.hpp"
+#include "forms/bindings.hpp"
 #include "forms/file_types.hpp"
 
 namespace yiwang::forms {
@@ -45,7 +46,6 @@ const std::set<std::string, std::less<>> kFieldKeys{
     "unit",      "min_date",   "max_date",   "options",   "accept", "max_bytes",
     "max_files", "fields",     "min_items",  "max_items", "when",   "bind"};
 const std::set<std::string, std::less<>> kFormKeys{"title", "title_en", "fields"};
-const std::set<std::string, std::less<>> kBindingRoots{"person", "enterprise", "licence"};
 
 bool has_options(FieldType t) {
   return t == FieldType::select || t == FieldType::radio || t == FieldType::checkbox;
@@ -305,10 +305,8 @@ class Reader {
     if (auto w = item.find("when"); w != item.end()) condition(*w, path, f);
     if (auto b = item.find("bind");
         b != item.end() && f.type != FieldType::group && f.type != FieldType::file) {
-      static const std::regex bind_rule("([a-z]+)(\\.[a-z0-9_]{1,40}){1,3}");
-      std::smatch m;
       std::string bind = b->is_string() ? b->get<std::string>() : std::string();
-      if (!std::regex_match(bind, m, bind_rule) || !kBindingRoots.contains(m[1].str()))
+      if (!known_binding(bind))
         problem("forms.schema.bad_bind", path, {{"bind", core::cut_utf8(bind, 60)}});
       else
         f.bind = bind;

@@ -245,11 +245,11 @@ TEST(EditModel, LargeRoundNumbersAreShownInFull) {
 TEST(EditModel, BoundFieldsAreFilledInAndReadOnly) {
   ViewOptions options;
   options.prefill = {{"person.name", "张三"},
-                     {"person.id_number", kZhangSan},
+                     {"person.citizen_id", kZhangSan},
                      {"enterprise.division", {{"code", "350102"}, {"name", "福建省福州市鼓楼区"}}}};
   FormSchema schema = schema_of(R"({"title": "T", "fields": [
     {"name": "applicant_name", "type": "text", "label": "申请人", "bind": "person.name"},
-    {"name": "applicant_id", "type": "citizen_id", "label": "身份证号", "bind": "person.id_number"},
+    {"name": "applicant_id", "type": "citizen_id", "label": "身份证号", "bind": "person.citizen_id"},
     {"name": "area", "type": "division", "label": "所在地", "bind": "enterprise.division"},
     {"name": "phone", "type": "phone", "label": "电话", "bind": "person.phone"}]})");
   // Whatever the values say, the bound value is shown.

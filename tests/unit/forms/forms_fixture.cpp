@@ -60,7 +60,7 @@ const char* const kStartUp = R"json({
     {"name": "applicant_name", "type": "text", "label": "申请人", "label_en": "Applicant",
      "required": true, "bind": "person.name"},
     {"name": "applicant_id", "type": "citizen_id", "label": "申请人身份证号",
-     "label_en": "Applicant's ID number", "bind": "person.id_number"},
+     "label_en": "Applicant's ID number", "bind": "person.citizen_id"},
     {"name": "division", "type": "division", "label": "登记机关所在地",
      "label_en": "Registration area"},
     {"name": "office", "type": "address", "label": "住所", "label_en": "Registered address",

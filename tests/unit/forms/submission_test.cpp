@@ -1022,7 +1022,7 @@ TEST(ReadSubmissionConditions, ConditionOnACheckboxWithSeveralValues) {
 
 TEST(ReadSubmissionBound, PrefilledValueWinsOverWhatWasPosted) {
   Context ctx = context();
-  ctx.prefill = {{"person.name", "张三"}, {"person.id_number", kZhangSan}};
+  ctx.prefill = {{"person.name", "张三"}, {"person.citizen_id", kZhangSan}};
   Pairs pairs = with(complete(), "applicant_name", "李四");
   pairs.emplace_back("applicant_id", "junk");
   Submission s = read_complete(pairs, ctx);
@@ -1038,7 +1038,7 @@ TEST(ReadSubmissionBound, PrefilledValueWinsOverWhatWasPosted) {
 
 TEST(ReadSubmissionBound, WithoutAKnownValueTheFieldIsFilledInAsUsual) {
   Context ctx = context();
-  ctx.prefill = {{"person.name", ""}, {"person.id_number", nullptr}};
+  ctx.prefill = {{"person.name", ""}, {"person.citizen_id", nullptr}};
   Submission s = read_complete(with(complete(), "applicant_name", "李四"), ctx);
   EXPECT_TRUE(s.ok()) << describe(s.errors);
   EXPECT_EQ(s.values["applicant_name"], "李四");
