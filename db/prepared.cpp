@@ -13,6 +13,10 @@ namespace {
 // touches it, so it needs no lock of its own.
 struct Kept {
   std::unordered_map<std::string, soci::statement> statements;
+  // Calls under way on this session: a statement run from inside another's
+  // row callback gets a statement of its own, so the running one is neither
+  // reused nor dropped from under it.
+  int depth = 0;
 };
 
 // A bound on the statements kept per session: the engine has a few dozen
@@ -67,7 +71,7 @@ namespace {
 // The kept statement for sql on s, or nullptr when s is not a pool's session.
 soci::statement* kept_statement(soci::session& s, const std::string& sql, Kept*& kept) {
   kept = kept_for(s);
-  if (!kept) return nullptr;
+  if (!kept || kept->depth > 0) return nullptr;
   auto it = kept->statements.find(sql);
   if (it == kept->statements.end()) {
     if (kept->statements.size() >= kMaxKept) kept->statements.clear();
@@ -92,6 +96,11 @@ auto with_statement(soci::session& s, const std::string& sql, F&& use) {
     own.prepare(sql);
     return use(own);
   }
+  struct Depth {
+    int& depth;
+    explicit Depth(int& d) : depth(d) { ++depth; }
+    ~Depth() { --depth; }
+  } running(kept->depth);
   try {
     return use(*st);
   } catch (...) {

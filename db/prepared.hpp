@@ -44,7 +44,8 @@ long long execute(soci::session& s, const std::string& sql, const T&... values) 
 }
 
 // Runs sql, a query (or a write with RETURNING), with values bound to its
-// placeholders in order, calling each(row) for every row.
+// placeholders in order, calling each(row) for every row. each may run other
+// statements on the same session (they get statements of their own).
 template <class... T>
 void query(soci::session& s, const std::string& sql,
            const std::function<void(const soci::row&)>& each, const T&... values) {

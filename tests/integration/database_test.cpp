@@ -10,6 +10,7 @@
 #include "db/dialect.hpp"
 #include "db/migration.hpp"
 #include "db/prepared.hpp"
+#include "db/row_value.hpp"
 #include "tests/support/test_server.hpp"
 
 using namespace yiwang;
@@ -251,6 +252,41 @@ TEST(Database, KeptQueriesReadEveryRowWithTheirOwnValues) {
       *s, "SELECT name FROM sample_counters WHERE n > :min", [&](const soci::row&) { ++rows; },
       0LL);
   EXPECT_EQ(rows, 4);
+}
+
+// A row callback may run statements of its own on the same session, even the
+// same query: the running statement is not reused under it.
+TEST(Database, KeptQueriesMayNestOnOneSession) {
+  TempDir dir;
+  OPEN_OR_SKIP(d, dir);
+  ASSERT_TRUE(apply_sample(*d));
+  const std::string insert = "INSERT INTO sample_counters (name, n) VALUES (:name, :n)";
+  const std::string select = "SELECT name, n FROM sample_counters WHERE n >= :min ORDER BY n";
+  d->transaction([&](soci::session& s) {
+    for (long long i = 1; i <= 3; ++i)
+      db::execute(s, insert, std::string("outer") + std::to_string(i), i);
+  });
+  std::vector<std::string> seen;
+  d->transaction([&](soci::session& s) {
+    db::query(
+        s, select,
+        [&](const soci::row& r) {
+          std::string name = r.get<std::string>(0);
+          if (!name.starts_with("outer")) return;
+          long long n = db::row_int64(r, 1);
+          // The same query nested, and a write, while the outer one runs.
+          int inner = 0;
+          db::query(
+              s, select, [&](const soci::row&) { ++inner; }, n);
+          seen.push_back(name + ":" + std::to_string(inner));
+          db::execute(s, insert, "inner" + std::to_string(n), -n);  // below the outer query's range
+        },
+        1LL);
+  });
+  EXPECT_EQ(seen, (std::vector<std::string>{"outer1:3", "outer2:2", "outer3:1"}));
+  int count = 0;
+  *d->acquire() << "SELECT COUNT(*) FROM sample_counters", soci::into(count);
+  EXPECT_EQ(count, 6);
 }
 
 TEST(Database, KeptStatementsWorkOnSessionsOutsideThePool) {
