@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "ca/permissions.hpp"
+#include "http/download.hpp"
 #include "http/percent_encoding.hpp"
 #include "identity/services.hpp"
 
@@ -129,21 +130,7 @@ nlohmann::json use_row(const render::PageRenderer& pages, const http::Request& r
 }
 
 http::Response attachment(std::string body, std::string content_type, std::string_view filename) {
-  // The fallback keeps printable ASCII other than quotes and backslashes;
-  // filename* carries the real name, percent-encoded UTF-8 (RFC 5987).
-  std::string ascii;
-  for (char c : filename) {
-    auto u = static_cast<unsigned char>(c);
-    ascii += u >= 0x20 && u < 0x7f && c != '"' && c != '\\' && c != '%' && c != ';' ? c : '_';
-  }
-  if (ascii.empty()) ascii = "download";
-  http::Response res;
-  res.body = std::move(body);
-  res.set("Content-Type", std::move(content_type));
-  res.set("Content-Disposition", "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" +
-                                     http::percent_encode(filename));
-  res.set("Cache-Control", "no-store");
-  return res;
+  return http::download(std::move(body), std::move(content_type), filename);
 }
 
 http::Response seal_image_response(std::string body, bool svg) {

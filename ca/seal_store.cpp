@@ -295,21 +295,29 @@ Result<std::string> SealStore::image(long long id, bool svg) {
   });
 }
 
-Result<SealStore::Applied> SealStore::apply(const ApplyInput& in, const identity::Account& signer,
-                                            audit::AuditEvent who) {
-  auto seal = get(in.seal_id);
+// What sealing a document needs, checked: the seal active, its certificate
+// valid now, the claims signed by its key.
+struct SealStore::Prepared {
+  Seal seal;
+  SealClaims claims;
+  SignatureFile file;
+};
+
+Result<SealStore::Prepared> SealStore::prepare(long long seal_id, const std::string& document_name,
+                                               std::string_view content,
+                                               const identity::Account& signer, Time at) {
+  auto seal = get(seal_id);
   if (!seal) return std::unexpected(seal.error());
   if (!*seal) return fail("ca.seal.not_found", "seal");
   if (!(*seal)->active) return fail("ca.seal.retired", "seal");
-  if (in.content.empty()) return fail("ca.seal.empty_document", "file");
-  auto document = core::check_text(base_name(in.document_name), "file", 200);
+  if (content.empty()) return fail("ca.seal.empty_document", "file");
+  auto document = core::check_text(base_name(document_name), "file", 200);
   if (!document) return std::unexpected(document.error());
   auto cert_record = authority_.find((*seal)->certificate_id);
   if (!cert_record) return std::unexpected(cert_record.error());
   if (!*cert_record) return fail("ca.seal.not_found", "seal");
   auto cert = Certificate::from_pem((*cert_record)->pem);
   if (!cert) return std::unexpected(cert.error());
-  Time at = now();
   auto state = authority_.check(*cert, at);
   if (!state) return std::unexpected(state.error());
   if (state->state != CertificateState::valid)
@@ -317,18 +325,12 @@ Result<SealStore::Applied> SealStore::apply(const ApplyInput& in, const identity
                 {{"state", std::string(state_name(state->state))}});
   auto organ = organs_.get((*seal)->organ_id);
   if (!organ || !*organ) return fail("ca.seal.no_organ", "organ");
-  // The signer's second factor, now, for this act (a code is used once).
-  if (auto ok = second_factor_.verify(signer.id, in.code, at, who); !ok) {
-    Error e = ok.error();
-    e.field = "code";
-    return std::unexpected(e);
-  }
   auto key = authority_.private_key((*seal)->certificate_id);
   if (!key) return std::unexpected(key.error());
-
-  SealClaims claims;
-  claims.digest = crypto::to_hex(crypto::sm3(in.content));
-  claims.size = static_cast<long long>(in.content.size());
+  Prepared out{**seal, {}, {}};
+  SealClaims& claims = out.claims;
+  claims.digest = crypto::to_hex(crypto::sm3(content));
+  claims.size = static_cast<long long>(content.size());
   claims.document = *document;
   claims.organ = (*organ)->name;
   claims.organ_code = (*organ)->credit_code;
@@ -338,33 +340,74 @@ Result<SealStore::Applied> SealStore::apply(const ApplyInput& in, const identity
   claims.signer_account = signer.name;
   claims.signed_at = at;
   claims.certificate = cert->serial();
-  SignatureFile file;
-  file.signed_text = seal_tbs(claims);
-  file.signature = key->sign(file.signed_text);
-  file.certificate_pem = cert->pem();
+  out.file.signed_text = seal_tbs(claims);
+  out.file.signature = key->sign(out.file.signed_text);
+  out.file.certificate_pem = cert->pem();
+  return out;
+}
 
+SealStore::Applied SealStore::record_use(soci::session& s, const Prepared& p,
+                                         const identity::Account& signer,
+                                         const audit::AuditEvent& who, const std::string& note) {
+  const SealClaims& claims = p.claims;
+  std::string sig = crypto::base64(p.file.signature), when = format_time(claims.signed_at);
+  s << "INSERT INTO ca_seal_uses (seal_id, certificate_id, account_id, signer_account, "
+       "signer, document, digest, size, signed_at, signature) VALUES (:s, :c, :a, :n, :r, "
+       ":d, :g, :z, :t, :x)",
+      soci::use(claims.seal_id), soci::use(p.seal.certificate_id), soci::use(signer.id),
+      soci::use(claims.signer_account), soci::use(claims.signer), soci::use(claims.document),
+      soci::use(claims.digest), soci::use(claims.size), soci::use(when), soci::use(sig);
+  audit::AuditLog::record(s, event(who, "ca.seal.applied", claims.seal_id,
+                                   claims.document + " sm3:" + claims.digest.substr(0, 16) + note));
+  Applied out;
+  soci::rowset<soci::row> rows =
+      (s.prepare << "SELECT u.id, u.seal_id, u.signer_account, u.signer, u.document, "
+                    "u.digest, u.size, u.signed_at, c.serial FROM ca_seal_uses u JOIN "
+                    "ca_certificates c ON c.id = u.certificate_id WHERE u.signature = :x",
+       soci::use(sig));
+  for (const auto& r : rows) out.use = use_from_row(r);
+  out.signature = p.file;
+  return out;
+}
+
+Result<SealStore::Applied> SealStore::apply(const ApplyInput& in, const identity::Account& signer,
+                                            audit::AuditEvent who) {
+  Time at = now();
+  // The signer's second factor, now, for this act (a code is used once).
+  if (auto ok = second_factor_.verify(signer.id, in.code, at, who); !ok) {
+    Error e = ok.error();
+    e.field = "code";
+    return std::unexpected(e);
+  }
+  auto prepared = prepare(in.seal_id, in.document_name, in.content, signer, at);
+  if (!prepared) return std::unexpected(prepared.error());
   return db::guarded([&]() -> Result<Applied> {
     return db_.transaction([&](soci::session& s) -> Result<Applied> {
-      std::string sig = crypto::base64(file.signature), when = format_time(at);
-      s << "INSERT INTO ca_seal_uses (seal_id, certificate_id, account_id, signer_account, "
-           "signer, document, digest, size, signed_at, signature) VALUES (:s, :c, :a, :n, :r, "
-           ":d, :g, :z, :t, :x)",
-          soci::use(claims.seal_id), soci::use((*seal)->certificate_id), soci::use(signer.id),
-          soci::use(claims.signer_account), soci::use(claims.signer), soci::use(claims.document),
-          soci::use(claims.digest), soci::use(claims.size), soci::use(when), soci::use(sig);
-      audit::AuditLog::record(s, event(who, "ca.seal.applied", claims.seal_id,
-                                       claims.document + " sm3:" + claims.digest.substr(0, 16)));
-      Applied out;
-      soci::rowset<soci::row> rows =
-          (s.prepare << "SELECT u.id, u.seal_id, u.signer_account, u.signer, u.document, "
-                        "u.digest, u.size, u.signed_at, c.serial FROM ca_seal_uses u JOIN "
-                        "ca_certificates c ON c.id = u.certificate_id WHERE u.signature = :x",
-           soci::use(sig));
-      for (const auto& r : rows) out.use = use_from_row(r);
-      out.signature = file;
-      return out;
+      return record_use(s, *prepared, signer, who, "");
     });
   });
+}
+
+Result<SealStore::Applied> SealStore::apply_in_process(soci::session& s, long long seal_id,
+                                                       const std::string& document_name,
+                                                       std::string_view content,
+                                                       const identity::Account& signer,
+                                                       const audit::AuditEvent& who) {
+  auto prepared = prepare(seal_id, document_name, content, signer, now());
+  if (!prepared) return std::unexpected(prepared.error());
+  return record_use(s, *prepared, signer, who, " (process)");
+}
+
+Result<std::optional<Seal>> SealStore::process_seal(long long organ_id) {
+  auto page = list(std::vector<long long>{organ_id}, 0, 100);
+  if (!page) return std::unexpected(page.error());
+  std::optional<Seal> official;
+  for (const auto& seal : page->seals) {
+    if (!seal.active) continue;
+    if (seal.kind == SealKind::business) return std::optional<Seal>(seal);
+    if (!official) official = seal;
+  }
+  return official;
 }
 
 Result<SealStore::UsePage> SealStore::uses(long long seal_id, int offset, int limit) {

@@ -119,6 +119,17 @@ class SealStore {
   };
   Result<Applied> apply(const ApplyInput& input, const identity::Account& signer,
                         audit::AuditEvent who);
+  // Seals a document the platform issues in a process (a procedure document
+  // of a case, an electronic licence) inside the caller's transaction, for the
+  // civil servant whose decision it carries out: they signed in with their
+  // second factor and took the decision in the process, so no code is asked
+  // again. The use log and the audit record name them ("(process)").
+  Result<Applied> apply_in_process(soci::session& s, long long seal_id,
+                                   const std::string& document_name, std::string_view content,
+                                   const identity::Account& signer, const audit::AuditEvent& who);
+  // The seal of an organ's process documents: its active business seal
+  // (业务专用章), else its active official seal; nothing when it has neither.
+  Result<std::optional<Seal>> process_seal(long long organ_id);
   struct UsePage {
     std::vector<SealUse> uses;
     long long total = 0;
@@ -129,6 +140,12 @@ class SealStore {
   Result<SealVerification> verify(std::string_view content, const SignatureFile& signature);
 
  private:
+  struct Prepared;
+  Result<Prepared> prepare(long long seal_id, const std::string& document_name,
+                           std::string_view content, const identity::Account& signer, Time at);
+  static Applied record_use(soci::session& s, const Prepared& p, const identity::Account& signer,
+                            const audit::AuditEvent& who, const std::string& note);
+
   db::Database& db_;
   Authority& authority_;
   identity::OrganStore& organs_;

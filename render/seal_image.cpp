@@ -14,6 +14,7 @@
 
 #include "core/normalise.hpp"
 #include "core/text_rules.hpp"
+#include "render/unicode.hpp"
 
 namespace yiwang::render {
 
@@ -83,40 +84,15 @@ struct Layout {
 // Characters that have no place on a seal: C0 and C1 controls, DEL, line and
 // paragraph separators, bidirectional controls (they could reorder what is
 // shown), byte-order marks and the non-characters XML forbids.
-bool is_control(char32_t c) {
-  return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029 ||
-         (c >= 0x200E && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
-         (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF || c == 0xFFFE || c == 0xFFFF;
-}
-
-// The code points of valid UTF-8, each as its own bytes.
-std::vector<std::string> split_code_points(std::string_view text, std::vector<char32_t>* points) {
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    const std::size_t len = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-    char32_t cp = len == 1   ? lead
-                  : len == 2 ? (lead & 0x1F)
-                  : len == 3 ? (lead & 0x0F)
-                             : (lead & 0x07);
-    for (std::size_t k = 1; k < len; ++k)
-      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-    out.emplace_back(text.substr(i, len));
-    if (points) points->push_back(cp);
-    i += len;
-  }
-  return out;
-}
-
 // A checked, trimmed text split into characters.
 Result<std::vector<std::string>> characters(std::string_view raw, const char* field) {
   if (!core::is_valid_utf8(raw)) return fail("render.seal.encoding", field);
-  std::vector<char32_t> points;
-  split_code_points(raw, &points);
-  for (char32_t c : points)
-    if (is_control(c)) return fail("render.seal.control_char", field);
-  return split_code_points(core::trim_text(raw), nullptr);
+  for (const auto& c : code_points(raw))
+    if (is_control(c.value)) return fail("render.seal.control_char", field);
+  std::vector<std::string> out;
+  std::string trimmed = core::trim_text(raw);
+  for (const auto& c : code_points(trimmed)) out.emplace_back(c.bytes);
+  return out;
 }
 
 struct Checked {

@@ -15,7 +15,7 @@ YW_PACKAGES=(
 )
 # Only the tests need these.
 YW_TEST_PACKAGES=(
-  postgresql-15 chromium openssl clang-16 libclang-rt-16-dev curl
+  postgresql-15 chromium openssl clang-16 libclang-rt-16-dev curl poppler-utils
 )
 
 yw_log() { printf '\n==> %s\n' "$*" >&2; }
