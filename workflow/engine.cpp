@@ -249,7 +249,7 @@ Result<Instance> Engine::start(const StartInput& input, const Actor& by) {
     return fail("workflow.variables.too_large", "variables");
   return transition([&](soci::session& s) -> Result<Instance> {
     Tx tx(*this, s, by);
-    if (!tx.person(by.account))
+    if (!by.on_behalf && !tx.person(by.account))
       raise("workflow.account.unknown", "starter", {{"account", by.account}});
     long long def_id = 0;
     Compiled model = tx.latest(input.process_key, &def_id);
@@ -257,6 +257,15 @@ Result<Instance> Engine::start(const StartInput& input, const Actor& by) {
     in.title = *title;
     in.business_key = *business;
     Run& run = tx.create(model, def_id, in, 0, 0);
+    if (input.before_run) {
+      input.before_run(s, run.instance());
+      const Instance& i = run.instance();
+      if (i.business_key != in.business_key) {
+        auto key = core::check_text(i.business_key, "business_key", 100, false);
+        if (!key) throw Fault(key.error());
+        db::execute(s, "UPDATE wf_instances SET business_key = :b WHERE id = :i", *key, i.id);
+      }
+    }
     run.start();
     tx.audit("workflow.instance.started", "instance:" + std::to_string(run.instance().id),
              fmt::format("{} (#{}): {}", model.definition->key, def_id, run.instance().title));
@@ -315,11 +324,13 @@ Result<Instance> Engine::terminate(long long instance_id, const std::string& rea
 }
 
 Result<Instance> Engine::message(long long instance_id, const std::string& name,
-                                 const nlohmann::json& variables, const Actor& by) {
+                                 const nlohmann::json& variables, const Actor& by,
+                                 const std::function<void(soci::session&)>& within) {
   return transition([&](soci::session& s) -> Result<Instance> {
     Tx tx(*this, s, by);
     Run& run = tx.load(instance_id);
     require_running(run);
+    if (within) within(s);
     Token* waiting = nullptr;
     for (auto& t : run.tokens())
       if (!t.removed && t.waiting_for == "message:" + name) {
@@ -502,7 +513,18 @@ Result<Task> Engine::complete(long long task_id, const CompleteInput& input, con
     t.opinion = opinion;
     for (auto it = input.variables.begin(); it != input.variables.end(); ++it)
       run.instance().variables[it.key()] = it.value();
-    if (!outcome.empty()) run.instance().variables["outcome"] = outcome;
+    if (!outcome.empty()) {
+      auto& vars = run.instance().variables;
+      vars["outcome"] = outcome;
+      if (!vars.contains("decisions") || !vars["decisions"].is_object())
+        vars["decisions"] = nlohmann::json::object();
+      const std::string& approve =
+          n.approve_outcome.empty() ? n.outcomes.front() : n.approve_outcome;
+      vars["decisions"][t.node_id] = {{"outcome", outcome},
+                                      {"approved", outcome == approve},
+                                      {"by", by.account},
+                                      {"opinion", opinion}};
+    }
     run.history(t.id, t.node_id, "completed", outcome, opinion, "");
     run.task_completed(t);
     tx.audit("workflow.task.completed", "task:" + std::to_string(t.id),

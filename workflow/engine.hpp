@@ -26,6 +26,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,14 @@ namespace yiwang::workflow {
 struct Reach;
 class Run;
 class Tx;
+
+// An error thrown inside a transition; the engine rolls the transaction back
+// and returns the error. Callbacks a caller passes in (StartInput::before_run,
+// message's `within`) throw it to refuse with their own error.
+struct Fault : std::runtime_error {
+  Error error;
+  explicit Fault(Error e) : std::runtime_error(e.key), error(std::move(e)) {}
+};
 
 enum class InstanceState { running, suspended, completed, terminated };
 std::string_view instance_state_name(InstanceState s);  // "running" …
@@ -113,6 +122,10 @@ struct Actor {
   std::string name;
   audit::AuditEvent audit;  // source, request id, organ; event and object are filled in
   bool administrator = false;
+  // The platform acting for someone who is not a civil servant (a citizen's
+  // application starting its case process): `account` is recorded as the
+  // starter without being looked up in the directory. Only start() honours it.
+  bool on_behalf = false;
 };
 
 // What a module runs in a service task: it reads and changes the variables
@@ -123,6 +136,7 @@ struct ServiceCall {
   long long instance_id;
   std::string business_key;
   std::string node_id;
+  std::string actor;  // the account whose action led here (completing a task, a message)
 };
 using Handler = std::function<Result<void>(ServiceCall&)>;
 
@@ -165,6 +179,12 @@ class Engine {
     std::string business_key;
     std::string title;  // shown in inboxes; default "<process name>"
     nlohmann::json variables = nlohmann::json::object();
+    // Optional: called inside the start's transaction once the instance
+    // exists (its id known), before its first steps run — for the business
+    // record (a case, a request) that the process's handlers then read. It
+    // may set the instance's business key (a number made in the same
+    // transaction) and variables. Throwing (Fault) rolls the whole start back.
+    std::function<void(soci::session&, Instance&)> before_run;
   };
   Result<Instance> start(const StartInput& input, const Actor& by);
   Result<std::optional<Instance>> instance(long long id);
@@ -180,8 +200,12 @@ class Engine {
 
   // Delivers a message to the instance's token waiting at a message catch
   // event of that name ("workflow.message.no_waiting" when none waits).
+  // `within`, when given, runs in the same transaction first (the business
+  // change the message announces, e.g. an applicant's corrections); throwing
+  // rolls both back.
   Result<Instance> message(long long instance_id, const std::string& name,
-                           const nlohmann::json& variables, const Actor& by);
+                           const nlohmann::json& variables, const Actor& by,
+                           const std::function<void(soci::session&)>& within = {});
   // Broadcasts a signal to every instance waiting for it; how many moved on.
   Result<int> signal(const std::string& name, const nlohmann::json& variables, const Actor& by);
 
@@ -200,6 +224,11 @@ class Engine {
   Result<Task> claim(long long task_id, const Actor& by);
   Result<Task> unclaim(long long task_id, const Actor& by);
 
+  // Completing a task with an outcome also records it in the variable
+  // "decisions" under the node id: {"outcome", "approved" (the node's approve
+  // outcome, by default its first), "by", "opinion"}, so a later step sees
+  // what each branch of a parallel approval decided (the plain "outcome"
+  // holds only the latest).
   struct CompleteInput {
     std::string outcome;  // one of the node's outcomes (required when it has any)
     std::string opinion;  // ≤ 2000 characters

@@ -487,7 +487,7 @@ void Run::arrive(Token& t) {
         if (it != tx_.engine.handlers_.end()) handler = it->second;
       }
       if (!handler) raise("workflow.handler.unknown", "", {{"handler", n.handler}});
-      ServiceCall call{tx_.s, inst_.variables, inst_.id, inst_.business_key, n.id};
+      ServiceCall call{tx_.s, inst_.variables, inst_.id, inst_.business_key, n.id, tx_.by.account};
       auto r = handler(call);
       if (!r) throw Fault(r.error());
       long long id = t.id;

@@ -21,10 +21,6 @@
 
 namespace yiwang::workflow {
 
-struct Fault : std::runtime_error {
-  Error error;
-  explicit Fault(Error e) : std::runtime_error(e.key), error(std::move(e)) {}
-};
 [[noreturn]] void raise(std::string key, std::string field = {},
                         std::map<std::string, std::string> params = {});
 

@@ -1177,3 +1177,102 @@ TEST_F(WorkflowEngine, ATimerThatCannotFireDoesNotHoldUpTheOthers) {
   EXPECT_EQ(w.all_open_at(fine.id, "a").size(), 1u);
   EXPECT_EQ(w.engine->pending_timers(poisoned.id)->size(), 1u) << "left to try again";
 }
+
+// ---- what other modules build on ----
+
+TEST_F(WorkflowEngine, EachDecisionIsRecordedUnderItsNode) {
+  w.deploy(
+      bpmn("dec", kStart + "<bpmn:parallelGateway id=\"fork\"/>" +
+                      ut("a", "甲审查", "yiwang:assignee=\"liu\" yiwang:outcomes=\"同意,不同意\"") +
+                      ut("b", "乙审查",
+                         "yiwang:assignee=\"wang\" yiwang:outcomes=\"退回,准予\" "
+                         "yiwang:approveOutcome=\"准予\"") +
+                      "<bpmn:parallelGateway id=\"join\"/>" +
+                      ut("after", "汇总", "yiwang:assignee=\"zhang\"") + kEnd +
+                      flow("f1", "start", "fork") + flow("f2", "fork", "a") +
+                      flow("f3", "fork", "b") + flow("f4", "a", "join") + flow("f5", "b", "join") +
+                      flow("f6", "join", "after") + flow("f7", "after", "end")));
+  auto i = w.start("dec", "zhang");
+  w.complete(w.open_at(i.id, "a").id, "liu", "不同意", "材料不全");
+  w.complete(w.open_at(i.id, "b").id, "wang", "准予");
+  auto vars = (*w.engine->instance(i.id))->variables;
+  ASSERT_TRUE(vars["decisions"].is_object());
+  EXPECT_EQ(vars["decisions"]["a"]["outcome"], "不同意");
+  EXPECT_EQ(vars["decisions"]["a"]["approved"], false);
+  EXPECT_EQ(vars["decisions"]["a"]["by"], "liu");
+  EXPECT_EQ(vars["decisions"]["a"]["opinion"], "材料不全");
+  EXPECT_EQ(vars["decisions"]["b"]["outcome"], "准予");
+  EXPECT_EQ(vars["decisions"]["b"]["approved"], true);
+  // A task without outcomes records no decision.
+  w.complete(w.open_at(i.id, "after").id, "zhang");
+  EXPECT_FALSE((*w.engine->instance(i.id))->variables["decisions"].contains("after"));
+}
+
+TEST_F(WorkflowEngine, AStartOnBehalfWritesItsRecordInTheSameTransaction) {
+  w.deploy(bpmn("behalf", kStart + ut("handle", "办理", "yiwang:assignee=\"liu\"") + kEnd +
+                              flow("f1", "start", "handle") + flow("f2", "handle", "end")));
+  *w.db->acquire() << "CREATE TABLE test_cases (instance_id BIGINT, number TEXT)";
+  wf::Engine::StartInput in;
+  in.process_key = "behalf";
+  in.before_run = [](soci::session& s, wf::Instance& i) {
+    std::string number = "SQ-" + std::to_string(i.id);
+    s << "INSERT INTO test_cases (instance_id, number) VALUES (:i, :n)", soci::use(i.id),
+        soci::use(number);
+    i.business_key = number;
+    i.variables["case"] = number;
+  };
+  // Someone who is not a civil servant: refused, unless on behalf.
+  auto citizen = w.actor("citizen.zhang");
+  auto refused = w.engine->start(in, citizen);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().key, "workflow.account.unknown");
+  citizen.on_behalf = true;
+  auto started = w.engine->start(in, citizen);
+  ASSERT_TRUE(started) << started.error().key;
+  auto stored = *w.engine->instance(started->id);
+  EXPECT_EQ(stored->business_key, "SQ-" + std::to_string(started->id));
+  EXPECT_EQ(stored->variables["case"], stored->business_key);
+  EXPECT_EQ(stored->starter, "citizen.zhang");
+  // A callback that refuses rolls the whole start back.
+  long long before = 0, after = 0;
+  *w.db->acquire() << "SELECT COUNT(*) FROM wf_instances", soci::into(before);
+  in.before_run = [](soci::session& s, wf::Instance& i) {
+    s << "INSERT INTO test_cases (instance_id, number) VALUES (:i, 'x')", soci::use(i.id);
+    throw wf::Fault(yiwang::Error("test.refused", "case"));
+  };
+  auto failed = w.engine->start(in, citizen);
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().key, "test.refused");
+  *w.db->acquire() << "SELECT COUNT(*) FROM wf_instances", soci::into(after);
+  EXPECT_EQ(after, before);
+  long long rows = 0;
+  *w.db->acquire() << "SELECT COUNT(*) FROM test_cases", soci::into(rows);
+  EXPECT_EQ(rows, 1);
+}
+
+TEST_F(WorkflowEngine, AMessagesChangeCommitsWithIt) {
+  w.deploy(bpmn("msg2",
+                kStart +
+                    "<bpmn:intermediateCatchEvent id=\"wait\"><bpmn:messageEventDefinition "
+                    "messageRef=\"m\"/></bpmn:intermediateCatchEvent>\n" +
+                    ut("next", "继续", "yiwang:assignee=\"liu\"") + kEnd +
+                    flow("f1", "start", "wait") + flow("f2", "wait", "next") +
+                    flow("f3", "next", "end"),
+                "<bpmn:message id=\"m\" name=\"corrected\"/>"));
+  auto i = w.start("msg2", "zhang");
+  *w.db->acquire() << "CREATE TABLE test_marks (n INTEGER)";
+  auto refused = w.engine->message(i.id, "corrected", {}, w.actor("zhang"), [](soci::session& s) {
+    s << "INSERT INTO test_marks (n) VALUES (1)";
+    throw wf::Fault(yiwang::Error("test.refused"));
+  });
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().key, "test.refused");
+  EXPECT_TRUE(w.all_open_at(i.id, "next").empty());
+  ASSERT_TRUE(w.engine->message(i.id, "corrected", {}, w.actor("zhang"), [](soci::session& s) {
+    s << "INSERT INTO test_marks (n) VALUES (2)";
+  }));
+  EXPECT_EQ(w.all_open_at(i.id, "next").size(), 1u);
+  int n = 0;
+  *w.db->acquire() << "SELECT SUM(n) FROM test_marks", soci::into(n);
+  EXPECT_EQ(n, 2);
+}
