@@ -28,6 +28,8 @@
 #include "portal/site_settings.hpp"
 #include "registry/base_registry.hpp"
 #include "registry/registry_routes.hpp"
+#include "services/case_documents.hpp"
+#include "services/permissions.hpp"
 #include "workflow/permissions.hpp"
 
 namespace yiwang::app {
@@ -36,16 +38,26 @@ namespace {
 
 std::vector<db::Migration> all_migrations() {
   std::vector<db::Migration> out;
-  for (auto list :
-       {audit::AuditLog::migrations(), crypto::Keyring::migrations(),
-        registry::DivisionStore::migrations(), registry::RegistryStore::migrations(),
-        identity::OrganStore::migrations(), identity::AccountStore::migrations(),
-        identity::SessionStore::migrations(), identity::SignIn::migrations(),
-        identity::RoleStore::migrations(), identity::AccountStore::profile_migrations(),
-        identity::SecondFactorStore::migrations(), identity::PasswordResetStore::migrations(),
-        identity::AccountStore::sealing_migrations(), ca::Authority::migrations(),
-        ca::SealStore::migrations(), mail::Outbox::migrations(), portal::SiteSettings::migrations(),
-        workflow::Engine::migrations(), services::ItemCatalogue::migrations()})
+  for (auto list : {audit::AuditLog::migrations(),
+                    crypto::Keyring::migrations(),
+                    registry::DivisionStore::migrations(),
+                    registry::RegistryStore::migrations(),
+                    identity::OrganStore::migrations(),
+                    identity::AccountStore::migrations(),
+                    identity::SessionStore::migrations(),
+                    identity::SignIn::migrations(),
+                    identity::RoleStore::migrations(),
+                    identity::AccountStore::profile_migrations(),
+                    identity::SecondFactorStore::migrations(),
+                    identity::PasswordResetStore::migrations(),
+                    identity::AccountStore::sealing_migrations(),
+                    ca::Authority::migrations(),
+                    ca::SealStore::migrations(),
+                    mail::Outbox::migrations(),
+                    portal::SiteSettings::migrations(),
+                    workflow::Engine::migrations(),
+                    services::ItemCatalogue::migrations(),
+                    services::OnlineServices::migrations()})
     out.insert(out.end(), list.begin(), list.end());
   return out;
 }
@@ -157,6 +169,7 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
   identity::declare_identity_permissions(app->permissions_);
   ca::declare_ca_permissions(app->permissions_);
   workflow::declare_workflow_permissions(app->permissions_);
+  services::declare_services_permissions(app->permissions_);
   app->roles_ = std::make_unique<identity::RoleStore>(*app->db_, app->permissions_, *app->organs_,
                                                       *app->sessions_);
   app->second_factor_ = std::make_unique<identity::SecondFactorStore>(*app->db_, *app->keyring_,
@@ -195,6 +208,16 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
                                                                               base_url,
                                                                               {}});
   app->workflow_ = std::make_unique<workflow::Engine>(*app->db_, app->calendar_, app->directory_);
+  app->online_ = std::make_unique<services::OnlineServices>(services::OnlineServicesParts{
+      *app->db_, app->calendar_, app->catalogue_, *app->service_items_, *app->workflow_,
+      *app->registry_, *app->divisions_, *app->organs_, *app->outbox_, base_url,
+      app->config_.share_dir});
+  services::CaseDocumentParts document_parts{*app->seals_,          *app->organs_,
+                                             *app->accounts_,       app->catalogue_,
+                                             app->online_->cases(), base_url};
+  app->online_->set_document_maker(services::case_document_maker(document_parts));
+  app->online_->set_licence_issuer(services::case_licence_issuer(
+      document_parts, app->online_->licences(), *app->service_items_));
   app->ca_services_ = std::unique_ptr<ca::CaServices>(
       new ca::CaServices{*app->services_, *app->authority_, *app->seals_});
   app->workflow_services_ = std::unique_ptr<workflow::WorkflowServices>(
@@ -289,6 +312,11 @@ void Application::register_routes() {
   ca::register_verify_routes(router_, *pages_, *seals_);
   workflow::register_workflow_routes(router_, *workflow_services_);
   workflow::add_workflow_nav(*pages_);
+  service_pages_ = std::unique_ptr<services::ServicePages>(
+      new services::ServicePages{*services_, *online_, *workflow_});
+  services::register_service_routes(router_, *service_pages_);
+  services::register_case_task_forms(task_forms_, *service_pages_);
+  services::add_service_nav(*pages_);
   register_system_routes(router_, *db_, metrics_, openapi_);
   authorizer_->check_routes(router_);
 }

@@ -40,6 +40,8 @@
 #include "render/page_renderer.hpp"
 #include "render/site.hpp"
 #include "services/item_catalogue.hpp"
+#include "services/online_services.hpp"
+#include "services/service_routes.hpp"
 #include "workflow/engine.hpp"
 #include "workflow/identity_directory.hpp"
 #include "workflow/task_forms.hpp"
@@ -88,6 +90,8 @@ class Application {
   registry::RegistryStore& base_registry() { return *registry_; }
   // The service catalogue (services/item_catalogue.hpp).
   services::ItemCatalogue& service_items() { return *service_items_; }
+  // Applications, cases, notices and files of online services.
+  services::OnlineServices& online() { return *online_; }
   const core::WorkCalendar& calendar() const { return calendar_; }
   const render::Catalogue& catalogue() const { return catalogue_; }
   render::Site& site() { return *site_; }
@@ -136,6 +140,8 @@ class Application {
   std::unique_ptr<workflow::Engine> workflow_;
   std::unique_ptr<workflow::TimerRunner> timers_;  // while serving
   workflow::TaskForms task_forms_;
+  std::unique_ptr<services::OnlineServices> online_;
+  std::unique_ptr<services::ServicePages> service_pages_;
   std::unique_ptr<workflow::WorkflowServices> workflow_services_;
   http::Router router_;
   http::Metrics metrics_;

@@ -4,8 +4,10 @@
 #include <array>
 #include <stdexcept>
 
+#include "core/enum_names.hpp"
 #include "core/text_rules.hpp"
 #include "db/dialect.hpp"
+#include "db/paged.hpp"
 #include "db/prepared.hpp"
 #include "db/row_value.hpp"
 
@@ -94,61 +96,25 @@ CataloguePage page_of(soci::session& s, const std::string& where,
                       const std::vector<std::string>& texts, const std::vector<long long>& ints,
                       int offset, int limit) {
   CataloguePage page;
-  auto bind = [&](soci::statement& st) {
-    for (const auto& t : texts) st.exchange(soci::use(t));
-    for (const auto& n : ints) st.exchange(soci::use(n));
-  };
-  {
-    soci::statement st(s);
-    st.alloc();
-    st.prepare("SELECT COUNT(*) FROM svc_items i WHERE " + where);
-    long long n = 0;
-    st.exchange(soci::into(n));
-    bind(st);
-    st.define_and_bind();
-    st.execute(true);
-    page.total = n;
-  }
-  std::vector<long long> ids;
-  {
-    soci::statement st(s);
-    st.alloc();
-    st.prepare("SELECT i.id FROM svc_items i WHERE " + where + " ORDER BY i.name, i.id LIMIT " +
-               std::to_string(std::clamp(limit, 1, 200)) + " OFFSET " +
-               std::to_string(std::max(0, offset)));
-    long long id = 0;
-    st.exchange(soci::into(id));
-    bind(st);
-    st.define_and_bind();
-    st.execute(false);
-    while (st.fetch()) ids.push_back(id);
-  }
-  for (long long id : ids)
+  auto ids = db::page_ids(
+      s, "svc_items i", "i.id", where, "i.name, i.id",
+      [&](soci::statement& st) {
+        for (const auto& t : texts) st.exchange(soci::use(t));
+        for (const auto& n : ints) st.exchange(soci::use(n));
+      },
+      offset, limit);
+  page.total = ids.total;
+  for (long long id : ids.ids)
     if (auto e = load_entry(s, id)) page.entries.push_back(std::move(*e));
   return page;
 }
 
-std::string like_pattern(std::string_view text) {
-  std::string out = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "%";
-}
-
 }  // namespace
 
-std::string_view version_state_name(VersionState s) {
-  for (const auto& [st, n] : kStates)
-    if (st == s) return n;
-  return "draft";
-}
+std::string_view version_state_name(VersionState s) { return core::name_in(kStates, s); }
 
 std::optional<VersionState> parse_version_state(std::string_view s) {
-  for (const auto& [st, n] : kStates)
-    if (n == s) return st;
-  return std::nullopt;
+  return core::parse_in(kStates, s);
 }
 
 std::vector<db::Migration> ItemCatalogue::migrations() {
@@ -361,8 +327,8 @@ Result<CataloguePage> ItemCatalogue::list_published(const CatalogueFilter& f, in
     }
     if (std::string q = core::trim_text(core::cut_utf8(f.query, 100)); !q.empty()) {
       where += " AND (i.name LIKE :q ESCAPE '\\' OR i.code LIKE :q2 ESCAPE '\\')";
-      texts.push_back(like_pattern(q));
-      texts.push_back(like_pattern(q));
+      texts.push_back(db::like_pattern(q));
+      texts.push_back(db::like_pattern(q));
     }
     if (f.organ_id != 0) {
       where += " AND i.organ_id = :o";

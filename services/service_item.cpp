@@ -5,7 +5,9 @@
 #include <set>
 #include <utility>
 
+#include "core/enum_names.hpp"
 #include "core/text_rules.hpp"
+#include "services/licence_id.hpp"
 
 namespace yiwang::services {
 
@@ -31,25 +33,11 @@ constexpr std::array<std::pair<MaterialForm, std::string_view>, 3> kForms{{
     {MaterialForm::electronic, "electronic"},
 }};
 
-template <class E, std::size_t N>
-std::string_view name_in(const std::array<std::pair<E, std::string_view>, N>& table, E value) {
-  for (const auto& [e, n] : table)
-    if (e == value) return n;
-  return table[0].second;
-}
-template <class E, std::size_t N>
-std::optional<E> parse_in(const std::array<std::pair<E, std::string_view>, N>& table,
-                          std::string_view name) {
-  for (const auto& [e, n] : table)
-    if (n == name) return e;
-  return std::nullopt;
-}
-
 const std::set<std::string, std::less<>> kKeys{
     "code",      "name",           "type",          "legal_basis",        "conditions", "materials",
     "procedure", "statutory_days", "promised_days", "special_procedures", "fees",       "place",
     "hours",     "visits",         "phone",         "complaint_phone",    "faq",        "audience",
-    "themes",    "process_key",    "form",          "issues_licence"};
+    "themes",    "process_key",    "form",          "issues_licence",     "licence"};
 
 // Collects every problem of an item, each named by its element.
 class Reader {
@@ -171,7 +159,73 @@ class Reader {
     questions(j, item);
     form(j, item);
     materials(j, item);
+    licence(j, item);
     return item;
+  }
+
+  // The licence template: its key, name and type code, its validity, and
+  // elements that each take a field of the form.
+  void licence(const nlohmann::json& j, ServiceItem& item) {
+    auto it = j.find("licence");
+    if (it == j.end() || it->is_null()) {
+      if (item.issues_licence) problem("services.item.licence_required", "licence");
+      return;
+    }
+    if (!it->is_object()) {
+      problem("services.item.not_object", "licence");
+      return;
+    }
+    static const std::regex key_rule("[a-z][a-z0-9_]{0,39}");
+    LicenceTemplate t;
+    t.key = text(*it, "key", "licence.key", 40, true);
+    if (!t.key.empty() && !std::regex_match(t.key, key_rule))
+      problem("services.item.bad_licence_key", "licence.key");
+    t.name = text(*it, "name", "licence.name", 40, true);
+    t.type_code = text(*it, "type_code", "licence.type_code", 21, true);
+    if (!t.type_code.empty() && !licence_type_code_ok(t.type_code))
+      problem("services.licence_id.type_code", "licence.type_code");
+    t.valid_years =
+        integer(*it, "valid_years", "licence.valid_years", 0, kMaxLicenceYears, 0, false);
+    auto elements = it->find("elements");
+    if (elements == it->end() || !elements->is_array() || elements->empty() ||
+        elements->size() > kMaxLicenceElements) {
+      problem("services.item.bad_list", "licence.elements",
+              {{"max", std::to_string(kMaxLicenceElements)}});
+    } else {
+      for (std::size_t i = 0; i < elements->size(); ++i) {
+        const auto& e = (*elements)[i];
+        std::string path = "licence.elements." + std::to_string(i);
+        if (!e.is_object()) {
+          problem("services.item.not_object", path);
+          continue;
+        }
+        LicenceElement out{text(e, "element", path + ".element", 40, true),
+                           text(e, "label", path + ".label", 20, true),
+                           text(e, "from", path + ".from", 81, true)};
+        if (!out.element.empty() && !std::regex_match(out.element, key_rule))
+          problem("services.item.bad_licence_key", path + ".element");
+        for (const auto& earlier : t.elements)
+          if (earlier.element == out.element)
+            problem("services.item.duplicate_element", path + ".element");
+        if (!out.from.empty() && !licence_source_ok(item.form, out.from))
+          problem("services.item.bad_licence_source", path + ".from", {{"from", out.from}});
+        t.elements.push_back(std::move(out));
+      }
+    }
+    item.issues_licence = true;
+    item.licence = std::move(t);
+  }
+
+  // A field whose value can stand on a licence: text-like, top level or in a
+  // group that is not repeated.
+  static bool licence_source_ok(const forms::FormSchema& form, const std::string& path) {
+    auto dot = path.find('.');
+    const forms::Field* f = form.field(path.substr(0, dot));
+    if (f && dot != std::string::npos) {
+      if (f->type != forms::FieldType::group || f->repeatable()) return false;
+      f = f->child(path.substr(dot + 1));
+    }
+    return f && f->type != forms::FieldType::file && f->type != forms::FieldType::group;
   }
 
   void themes(const nlohmann::json& j, ServiceItem& item) {
@@ -269,12 +323,14 @@ class Reader {
 
 }  // namespace
 
-std::string_view item_type_name(ItemType t) { return name_in(kTypes, t); }
-std::optional<ItemType> parse_item_type(std::string_view n) { return parse_in(kTypes, n); }
-std::string_view audience_name(Audience a) { return name_in(kAudiences, a); }
-std::optional<Audience> parse_audience(std::string_view n) { return parse_in(kAudiences, n); }
-std::string_view material_form_name(MaterialForm f) { return name_in(kForms, f); }
-std::optional<MaterialForm> parse_material_form(std::string_view n) { return parse_in(kForms, n); }
+std::string_view item_type_name(ItemType t) { return core::name_in(kTypes, t); }
+std::optional<ItemType> parse_item_type(std::string_view n) { return core::parse_in(kTypes, n); }
+std::string_view audience_name(Audience a) { return core::name_in(kAudiences, a); }
+std::optional<Audience> parse_audience(std::string_view n) { return core::parse_in(kAudiences, n); }
+std::string_view material_form_name(MaterialForm f) { return core::name_in(kForms, f); }
+std::optional<MaterialForm> parse_material_form(std::string_view n) {
+  return core::parse_in(kForms, n);
+}
 
 std::expected<ServiceItem, std::vector<Error>> parse_service_item(const nlohmann::json& json) {
   if (!json.is_object())
@@ -320,6 +376,16 @@ nlohmann::json service_item_json(const ServiceItem& item) {
                         {"form", forms::schema_json(item.form)},
                         {"issues_licence", item.issues_licence}};
   if (!item.special_procedures.empty()) out["special_procedures"] = item.special_procedures;
+  if (item.licence) {
+    nlohmann::json elements = nlohmann::json::array();
+    for (const auto& e : item.licence->elements)
+      elements.push_back({{"element", e.element}, {"label", e.label}, {"from", e.from}});
+    out["licence"] = {{"key", item.licence->key},
+                      {"name", item.licence->name},
+                      {"type_code", item.licence->type_code},
+                      {"valid_years", item.licence->valid_years},
+                      {"elements", elements}};
+  }
   return out;
 }
 

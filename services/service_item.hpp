@@ -59,6 +59,24 @@ struct Question {
   std::string answer;
 };
 
+// One element of an electronic licence: its name among the bindings
+// (licence.<key>.<element>), its label on the licence, and the form field its
+// value comes from (a top-level field, or "group.field").
+struct LicenceElement {
+  std::string element;  // [a-z][a-z0-9_]{0,39}
+  std::string label;    // ≤ 20 characters
+  std::string from;     // a field of the item's form that is not a file or a group
+};
+
+// What the item's electronic licence (电子证照) carries (STANDARDS.md §5).
+struct LicenceTemplate {
+  std::string key;        // [a-z][a-z0-9_]{0,39}; the bindings licence.<key>.*
+  std::string name;       // 证照类型名称, e.g. "营业执照"
+  std::string type_code;  // the defining authority's 统一社会信用代码 + 3-digit type number
+  int valid_years = 0;    // 0: 长期有效
+  std::vector<LicenceElement> elements;  // 1 … kMaxLicenceElements
+};
+
 struct ServiceItem {
   std::string code;  // 事项编码: 1–40 of 0-9 A-Z and '-'
   std::string name;
@@ -81,7 +99,8 @@ struct ServiceItem {
   std::vector<std::string> themes;  // life events: "出生", "就业", "开办企业" …
   std::string process_key;          // BPMN process the application runs
   forms::FormSchema form;
-  bool issues_licence = false;  // ends in an electronic licence
+  bool issues_licence = false;  // ends in an electronic licence (then `licence` is set)
+  std::optional<LicenceTemplate> licence;
 };
 
 // Bounds of the elements, also shown to the administrator.
@@ -90,6 +109,8 @@ inline constexpr int kMaxVisits = 5;
 inline constexpr std::size_t kMaxMaterials = 50;
 inline constexpr std::size_t kMaxQuestions = 50;
 inline constexpr std::size_t kMaxThemes = 10;
+inline constexpr std::size_t kMaxLicenceElements = 30;
+inline constexpr int kMaxLicenceYears = 50;
 
 // Parses and checks an item. Each problem is an Error with key
 // "services.item.<rule>" (or a forms.schema.* key for the form, with the field

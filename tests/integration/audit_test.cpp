@@ -170,9 +170,9 @@ TEST(Audit, CommandLineActionsAreAudited) {
   // accounts, their 13 grants and 13 position assignments, 7 department
   // heads), the demo seals (11 seal certificates issued and 11 seals
   // created, the role 用印人员 and its grant to 张伟), and the demo document
-  // flow (3 roles and their 4 grants, 发文办理 deployed, one document started
-  // and its 拟稿 completed).
-  EXPECT_NE(ok.second.find("共 119 条记录"), std::string::npos) << ok.second;
+  // flow (3 roles and their 4 grants, 发文办理 and 差评整改 deployed, one
+  // document started and its 拟稿 completed).
+  EXPECT_NE(ok.second.find("共 120 条记录"), std::string::npos) << ok.second;
   {
     yiwang::db::Options o;
     o.url = "sqlite:" + d + "/yiwang.db";

@@ -300,13 +300,21 @@ class AuthorizationMatrixTest : public ::testing::Test {
           // Setting a department's head: the empty body is refused before the
           // department is looked up, so any id does.
           value = "1";
-        } else if (name == "id" && (previous == "tasks" || previous == "instances")) {
+        } else if (name == "id" &&
+                   (previous == "tasks" || previous == "instances" || previous == "licences")) {
           // Workflow tasks and instances: an id that names none. Whether the
           // hook lets an actor through does not depend on the object (the
           // handlers answer 404 alike for one that does not exist and for
           // one the actor may not see); workflow_pages_test covers who sees
           // which.
           value = "999999";
+        } else if (name == "number" || name == "ref" || (name == "id" && previous == "documents")) {
+          // Cases and their files: a number that names none. The case pages
+          // answer 404 alike for a case that does not exist and one that is
+          // not the viewer's; service_pages_test covers who sees which.
+          value = name == "number" ? "SQ20260101999999"
+                  : name == "ref"  ? std::string(64, '0')
+                                   : "1";
         } else if (name == "key" && previous == "definitions") {
           value = "no_such_process";
         } else if (name == "file") {

@@ -2,6 +2,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "app/application.hpp"
@@ -19,7 +21,8 @@ TEST(WorkflowDemo, TheDemoCityHasADocumentInTheHeadsInbox) {
   ASSERT_EQ(test::run_yiwang({"--data-dir", d, "init"}).status, 0);
   auto demo = test::run_yiwang({"--data-dir", d, "demo"});
   ASSERT_EQ(demo.status, 0) << demo.err;
-  EXPECT_NE(demo.out.find("已部署 1 个流程"), std::string::npos) << demo.out;
+  // 发文办理 and the platform's 差评整改 (data/processes/).
+  EXPECT_NE(demo.out.find("已部署 2 个流程"), std::string::npos) << demo.out;
   auto config =
       app::load_config(d, std::filesystem::path(d) / "yiwang.toml", app::process_environment());
   ASSERT_TRUE(config) << config.error().key;
@@ -30,9 +33,13 @@ TEST(WorkflowDemo, TheDemoCityHasADocumentInTheHeadsInbox) {
     auto& a = **opened;
     auto defs = a.workflow().definitions();
     ASSERT_TRUE(defs);
-    ASSERT_EQ(defs->size(), 1u);
-    EXPECT_EQ((*defs)[0].key, "office_dispatch");
-    EXPECT_EQ((*defs)[0].name, "发文办理");
+    ASSERT_EQ(defs->size(), 2u);
+    auto office = std::find_if(defs->begin(), defs->end(),
+                               [](const auto& d) { return d.key == "office_dispatch"; });
+    ASSERT_NE(office, defs->end());
+    EXPECT_EQ(office->name, "发文办理");
+    EXPECT_TRUE(std::any_of(defs->begin(), defs->end(),
+                            [](const auto& d) { return d.key == "services_rectification"; }));
     // 张伟 heads 刘洋's 综合科: the department review is his.
     workflow::Engine::BoxQuery q;
     q.account = "zhangwei.bgs";

@@ -39,6 +39,8 @@ json start_up() {
     "themes": ["开办企业", "开办企业"],
     "process_key": "start_up",
     "issues_licence": true,
+    "licence": {"key": "business_licence", "name": "营业执照", "type_code": "11100000MB0143028R001",
+                "valid_years": 0, "elements": [{"element": "name", "label": "名称", "from": "company_name"}]},
     "form": {"title": "企业开办申请表", "fields": [
       {"name": "company_name", "type": "text", "label": "企业名称", "required": true},
       {"name": "charter", "type": "file", "label": "公司章程", "accept": [".pdf"], "required": true}]},
@@ -174,13 +176,56 @@ TEST(ServiceItem, EveryMessageExistsInBothLanguages) {
   for (auto t : {ItemType::licensing, ItemType::payment, ItemType::confirmation, ItemType::ruling,
                  ItemType::reward, ItemType::other_power, ItemType::public_service})
     EXPECT_TRUE(zh.contains("services.type." + std::string(item_type_name(t))));
-  for (const std::string key :
-       {"not_object",        "unknown_key",  "not_text",  "text_required",        "text_too_long",
-        "text_encoding",     "text_control", "required",  "bad_integer",          "not_boolean",
-        "bad_phone",         "bad_code",     "bad_type",  "promise_over_statute", "bad_audience",
-        "bad_process_key",   "bad_list",     "bad_theme", "bad_material_form",    "material_field",
-        "duplicate_material"})
+  for (const std::string key : {"not_object",         "unknown_key",
+                                "not_text",           "text_required",
+                                "text_too_long",      "text_encoding",
+                                "text_control",       "required",
+                                "bad_integer",        "not_boolean",
+                                "bad_phone",          "bad_code",
+                                "bad_type",           "promise_over_statute",
+                                "bad_audience",       "bad_process_key",
+                                "bad_list",           "bad_theme",
+                                "bad_material_form",  "material_field",
+                                "duplicate_material", "licence_required",
+                                "bad_licence_key",    "duplicate_element",
+                                "bad_licence_source"})
     EXPECT_TRUE(zh.contains("services.item." + key) && en.contains("services.item." + key)) << key;
+}
+
+TEST(ServiceItem, TheLicenceTemplateIsChecked) {
+  auto item = parse_service_item(start_up());
+  ASSERT_TRUE(item) << describe(item);
+  ASSERT_TRUE(item->licence);
+  EXPECT_EQ(item->licence->key, "business_licence");
+  EXPECT_EQ(item->licence->elements.at(0).from, "company_name");
+  // Round trip.
+  auto again = parse_service_item(service_item_json(*item));
+  ASSERT_TRUE(again) << describe(again);
+  EXPECT_EQ(again->licence->type_code, "11100000MB0143028R001");
+
+  EXPECT_TRUE(HasProblem(with("licence", nullptr), "services.item.licence_required", "licence"));
+  auto licence = [](auto change) {
+    json j = start_up();
+    change(j["licence"]);
+    return parse_service_item(j);
+  };
+  EXPECT_TRUE(HasProblem(licence([](json& l) { l["key"] = "Business-Licence"; }),
+                         "services.item.bad_licence_key", "licence.key"));
+  EXPECT_TRUE(HasProblem(licence([](json& l) { l["type_code"] = "11100000MB0143028X001"; }),
+                         "services.licence_id.type_code", "licence.type_code"));
+  EXPECT_TRUE(HasProblem(licence([](json& l) { l["valid_years"] = 51; }),
+                         "services.item.bad_integer", "licence.valid_years"));
+  EXPECT_TRUE(HasProblem(licence([](json& l) { l["elements"] = json::array(); }),
+                         "services.item.bad_list", "licence.elements"));
+  EXPECT_TRUE(HasProblem(licence([](json& l) { l["elements"][0]["from"] = "charter"; }),
+                         "services.item.bad_licence_source", "licence.elements.0.from"));
+  EXPECT_TRUE(HasProblem(licence([](json& l) { l["elements"][0]["from"] = "no_such"; }),
+                         "services.item.bad_licence_source", "licence.elements.0.from"));
+  EXPECT_TRUE(HasProblem(licence([](json& l) { l["elements"].push_back(l["elements"][0]); }),
+                         "services.item.duplicate_element", "licence.elements.1.element"));
+  EXPECT_TRUE(HasProblem(
+      licence([](json& l) { l["elements"][0]["label"] = "<script>" + std::string(30, 'x'); }),
+      "services.item.text_too_long", "licence.elements.0.label"));
 }
 
 }  // namespace yiwang::services
