@@ -209,6 +209,10 @@ int cmd_demo(const Globals& g, const std::string& from) {
   auto processes = load_demo_processes((*app)->organs(), (*app)->accounts(), (*app)->roles(),
                                        (*app)->workflow(), (*app)->config().share_dir, cli_actor());
   if (!processes) return report(msg, processes.error());
+  auto services =
+      load_demo_services((*app)->organs(), (*app)->accounts(), (*app)->roles(),
+                         (*app)->service_items(), (*app)->config().share_dir, cli_actor());
+  if (!services) return report(msg, services.error());
   std::cout << msg.text("cli.demo.done", {{"name", name}}) << "\n\n";
   if (staff->accounts.empty()) {
     std::cout << msg.text("cli.demo.no_new_staff") << "\n";
@@ -235,6 +239,9 @@ int cmd_demo(const Globals& g, const std::string& from) {
   if (processes->instance_id != 0)
     std::cout << msg.text("cli.demo.processes", {{"count", std::to_string(processes->deployed)},
                                                  {"name", "张伟（zhangwei.bgs）"}})
+              << "\n";
+  if (services->published > 0)
+    std::cout << msg.text("cli.demo.services", {{"count", std::to_string(services->published)}})
               << "\n";
   std::cout << std::flush;
   return kOk;

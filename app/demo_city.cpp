@@ -6,10 +6,13 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "ca/permissions.hpp"
 #include "core/identifier.hpp"
 #include "identity/permissions.hpp"
+#include "services/permissions.hpp"
+#include "services/service_item.hpp"
 #include "workflow/bpmn_parser.hpp"
 #include "workflow/permissions.hpp"
 
@@ -87,6 +90,12 @@ const DemoPerson kPeople[] = {
     {"wuqiang.dcq", "吴强", 10, "办公室", "主任", "13905911001", "办公室"},
     {"huangli.dcq", "黄丽", 10, "综合科", "科员", "13905911002"},
     {"zhenglei.dcq", "郑磊", 10, "办公室", "科员", "13905911003"},
+    // Online services (网上办事): the window clerks and reviewers of the organs
+    // that handle the demo services in parallel.
+    {"chenyu.sw", "陈宇", 5, "纳税服务科", "科长", "13905910501", "纳税服务科"},
+    {"yangfan.rs", "杨帆", 6, "社会保险科", "科长", "13905910601", "社会保险科"},
+    {"liuwei.ga", "刘伟", 7, "户政管理科", "科长", "13905910701", "户政管理科"},
+    {"guoqiang.swj", "郭强", 8, "对外贸易科", "科长", "13905910801", "对外贸易科"},
 };
 
 // The demo organ numbered n, which load_demo_organs has created.
@@ -406,6 +415,81 @@ Result<DemoProcesses> load_demo_processes(identity::OrganStore& organs,
     workflow::Engine::CompleteInput done;
     done.opinion = "请审核。";
     if (auto r = engine.complete(t.id, done, liu); !r) return std::unexpected(r.error());
+  }
+  return out;
+}
+
+Result<DemoServices> load_demo_services(identity::OrganStore& organs,
+                                        identity::AccountStore& accounts,
+                                        identity::RoleStore& roles, services::ItemCatalogue& items,
+                                        const std::filesystem::path& share_dir,
+                                        const audit::AuditEvent& who) {
+  DemoServices out;
+  // Who handles the demo services: the window (受理), the reviewers of the
+  // parallel approvals, those who follow up bad ratings and manage licences.
+  struct Holder {
+    identity::RoleInput role;
+    const char* account;
+    int scope;
+  };
+  const identity::RoleInput window{kDemoWindowRole,
+                                   "网上办事受理：受理、一次性告知补正、不予受理",
+                                   {workflow::perm::kInstanceStart}};
+  const identity::RoleInput reviewer{
+      kDemoReviewerRole, "网上办事审批：审查并提出意见", {workflow::perm::kInstanceStart}};
+  const identity::RoleInput rectifier{
+      "差评整改", "好差评：回访差评并整改", {workflow::perm::kInstanceStart}};
+  const identity::RoleInput licences{
+      kDemoLicenceRole, "查看本机关颁发的电子证照并注销", {services::perm::kLicenceManage}};
+  const Holder holders[] = {
+      {window, "zhouting.scjg", 4},  {window, "liuwei.ga", 7},      {window, "chenyu.sw", 5},
+      {reviewer, "zhaomin.scjg", 4}, {reviewer, "liuwei.ga", 7},    {reviewer, "chenyu.sw", 5},
+      {reviewer, "yangfan.rs", 6},   {reviewer, "guoqiang.swj", 8}, {rectifier, "sunhao.scjg", 4},
+      {rectifier, "liuwei.ga", 7},   {rectifier, "chenyu.sw", 5},   {licences, "zhaomin.scjg", 4},
+      {licences, "liuwei.ga", 7},
+  };
+  for (const auto& h : holders) {
+    auto granted = ensure_grant(organs, accounts, roles, h.role, h.account, h.scope, false, who);
+    if (!granted) return std::unexpected(granted.error());
+    out.roles_created += granted->role_created;
+    out.grants_created += granted->grant_created;
+  }
+
+  // The items, each published by a second person (four eyes).
+  audit::AuditEvent reviewer_who = who;
+  reviewer_who.account = who.account + "#review";
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(share_dir / "data" / "services", ec))
+    if (e.path().extension() == ".json") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto json = nlohmann::json::parse(text.str(), nullptr, false);
+    if (!json.is_object() || !json.contains("item") || !json["organ_credit_code"].is_string())
+      return fail("app.demo.bad_service", "file", {{"file", f.filename().string()}});
+    auto item = services::parse_service_item(json["item"]);
+    if (!item) {
+      Error e = item.error().front();
+      e.params["file"] = f.filename().string();
+      return std::unexpected(e);
+    }
+    auto organ = organs.find_by_credit_code(json["organ_credit_code"].get<std::string>());
+    if (!organ) return std::unexpected(organ.error());
+    if (!*organ) return fail("identity.organ.not_found", "organ_credit_code");
+    auto published = items.published(item->code);
+    if (!published) return std::unexpected(published.error());
+    if (*published && (*published)->published &&
+        services::service_item_json(*(*published)->published) == services::service_item_json(*item))
+      continue;
+    auto draft = items.save_draft(*item, (*organ)->id, who);
+    if (!draft) return std::unexpected(draft.error());
+    if (auto r = items.submit(draft->item_id, who); !r) return std::unexpected(r.error());
+    if (auto r = items.review(draft->item_id, true, "示范数据", reviewer_who); !r)
+      return std::unexpected(r.error());
+    ++out.published;
   }
   return out;
 }

@@ -17,6 +17,7 @@
 #include "identity/account_store.hpp"
 #include "identity/organ_store.hpp"
 #include "identity/role_store.hpp"
+#include "services/item_catalogue.hpp"
 #include "workflow/engine.hpp"
 
 namespace yiwang::app {
@@ -94,6 +95,29 @@ Result<DemoProcesses> load_demo_processes(identity::OrganStore& organs,
                                           identity::RoleStore& roles, workflow::Engine& engine,
                                           const std::filesystem::path& share_dir,
                                           const audit::AuditEvent& who);
+
+// The roles of the demo online services (the process files name them).
+inline constexpr const char* kDemoWindowRole = "受理窗口";
+inline constexpr const char* kDemoReviewerRole = "审批";
+inline constexpr const char* kDemoLicenceRole = "证照管理员";
+
+struct DemoServices {
+  int published = 0;  // items published by this run
+  int roles_created = 0;
+  int grants_created = 0;
+};
+
+// Grants the roles of the demo online services (受理窗口, 审批, 差评整改,
+// 证照管理员) to civil servants of 市场监管局, 税务局, 人社局, 公安局 and 商务局, and
+// publishes every data/services/*.json below share_dir ({"organ_credit_code",
+// "item"}; an item already published unchanged is left alone). The processes
+// they run are data/processes/demo_*.bpmn (load_demo_processes). Needs
+// load_demo_staff first.
+Result<DemoServices> load_demo_services(identity::OrganStore& organs,
+                                        identity::AccountStore& accounts,
+                                        identity::RoleStore& roles, services::ItemCatalogue& items,
+                                        const std::filesystem::path& share_dir,
+                                        const audit::AuditEvent& who);
 
 // A valid 统一社会信用代码 of an organ (登记管理部门 1 机构编制, 机构类别 1
 // 机关) in a division, with a made-up organisation code numbered n.

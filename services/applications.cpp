@@ -37,10 +37,20 @@ nlohmann::json Applications::prefill(const Applicant& a) {
       out.update(enterprise_bindings(**e, division_name));
   // The applicant's valid licences (licence.<key>.*).
   out.update(licences_.bindings(a.account, a.enterprise ? a.credit_code : a.citizen_number));
-  // What the account itself says, where no record does.
-  if (!a.enterprise && !out.contains("person.name") && !a.name.empty()) out["person.name"] = a.name;
-  if (a.enterprise && !out.contains("enterprise.name") && !a.name.empty())
-    out["enterprise.name"] = a.name;
+  // What the account itself says (checked when it registered), where no
+  // record does.
+  auto fill = [&](const char* binding, const std::string& value) {
+    if (!out.contains(binding) && !value.empty()) out[binding] = value;
+  };
+  if (a.enterprise) {
+    fill("enterprise.name", a.name);
+    fill("enterprise.credit_code", a.credit_code);
+    fill("enterprise.phone", a.phone);
+  } else {
+    fill("person.name", a.name);
+    fill("person.citizen_id", a.citizen_number);
+    fill("person.phone", a.phone);
+  }
   return out;
 }
 

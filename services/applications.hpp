@@ -37,6 +37,7 @@ struct Applicant {
   std::string citizen_number;
   std::string credit_code;
   std::string email;        // where notices are mailed; may be empty
+  std::string phone;        // as registered (checked at registration)
   audit::AuditEvent audit;  // source, request id; event and object are filled in
 };
 

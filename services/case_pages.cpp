@@ -208,6 +208,7 @@ std::optional<Applicant> applicant_of(ServicePages& p, const http::Request& req)
   a.citizen_number = (*account)->citizen_number;
   a.credit_code = (*account)->credit_code;
   a.email = (*account)->email;
+  a.phone = (*account)->phone;
   a.audit = identity::who(req);
   return a;
 }
@@ -517,7 +518,8 @@ http::Response messages_read(ServicePages& p, http::Request& req) {
   }
   // Back to the notice's link when one was opened, else to the list.
   std::string next = form->value("next");
-  if (!next.starts_with("/") || next.starts_with("//")) next = "/messages";
+  next = identity::safe_next(next);
+  if (next == "/") next = "/messages";
   return http::Response::redirect(next, 303);
 }
 

@@ -9,6 +9,7 @@
 #include "core/civil_date.hpp"
 #include "core/enum_names.hpp"
 #include "core/text_rules.hpp"
+#include "crypto/bytes.hpp"
 #include "db/dialect.hpp"
 #include "db/paged.hpp"
 #include "db/prepared.hpp"
@@ -346,7 +347,7 @@ CaseRecord CaseStore::create(soci::session& s, const NewCase& in, const audit::A
               values = in.values.dump();
   // The number is made from the date and the row id, so it is written in
   // a second step; a unique placeholder holds its place meanwhile.
-  std::string placeholder = "pending-" + at + "-" + in.applicant + "-" + std::to_string(in.item_id);
+  std::string placeholder = "pending-" + crypto::hex(crypto::random_bytes(16));
   long long id = db::insert_returning_id(
       s,
       "INSERT INTO svc_cases (number, item_id, item_code, item_name, item_version, organ_id, "

@@ -166,13 +166,15 @@ TEST(Audit, CommandLineActionsAreAudited) {
   auto ok = run({"audit", "verify"});
   EXPECT_EQ(ok.first, 0) << ok.second;
   // 3 administrators, the root CA, the site name, the division table, 11 demo
-  // organs, the demo staff (1 role, 10 departments, 11 positions, 13
-  // accounts, their 13 grants and 13 position assignments, 7 department
+  // organs, the demo staff (1 role, 14 departments, 15 positions, 17
+  // accounts, their 17 grants and 17 position assignments, 11 department
   // heads), the demo seals (11 seal certificates issued and 11 seals
-  // created, the role 用印人员 and its grant to 张伟), and the demo document
-  // flow (3 roles and their 4 grants, 发文办理 and 差评整改 deployed, one
-  // document started and its 拟稿 completed).
-  EXPECT_NE(ok.second.find("共 120 条记录"), std::string::npos) << ok.second;
+  // created, the role 用印人员 and its grant to 张伟), the demo document
+  // flow (3 roles and their 4 grants, 发文办理, 差评整改 and the four service
+  // processes deployed, one document started and its 拟稿 completed) and the
+  // demo online services (4 roles and 13 grants; 4 items each saved,
+  // submitted and published).
+  EXPECT_NE(ok.second.find("共 177 条记录"), std::string::npos) << ok.second;
   {
     yiwang::db::Options o;
     o.url = "sqlite:" + d + "/yiwang.db";

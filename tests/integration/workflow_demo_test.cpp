@@ -1,8 +1,7 @@
 // `yiwang demo` ships the 发文办理 process and puts one document on its way.
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-
-#include <algorithm>
 
 #include <gtest/gtest.h>
 
@@ -21,8 +20,8 @@ TEST(WorkflowDemo, TheDemoCityHasADocumentInTheHeadsInbox) {
   ASSERT_EQ(test::run_yiwang({"--data-dir", d, "init"}).status, 0);
   auto demo = test::run_yiwang({"--data-dir", d, "demo"});
   ASSERT_EQ(demo.status, 0) << demo.err;
-  // 发文办理 and the platform's 差评整改 (data/processes/).
-  EXPECT_NE(demo.out.find("已部署 2 个流程"), std::string::npos) << demo.out;
+  // 发文办理, the platform's 差评整改 and the four demo services (data/processes/).
+  EXPECT_NE(demo.out.find("已部署 6 个流程"), std::string::npos) << demo.out;
   auto config =
       app::load_config(d, std::filesystem::path(d) / "yiwang.toml", app::process_environment());
   ASSERT_TRUE(config) << config.error().key;
@@ -33,7 +32,7 @@ TEST(WorkflowDemo, TheDemoCityHasADocumentInTheHeadsInbox) {
     auto& a = **opened;
     auto defs = a.workflow().definitions();
     ASSERT_TRUE(defs);
-    ASSERT_EQ(defs->size(), 2u);
+    ASSERT_EQ(defs->size(), 6u);
     auto office = std::find_if(defs->begin(), defs->end(),
                                [](const auto& d) { return d.key == "office_dispatch"; });
     ASSERT_NE(office, defs->end());
