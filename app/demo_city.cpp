@@ -12,6 +12,7 @@
 #include "core/identifier.hpp"
 #include "identity/permissions.hpp"
 #include "services/permissions.hpp"
+#include "services/ratings.hpp"
 #include "services/service_item.hpp"
 #include "workflow/bpmn_parser.hpp"
 #include "workflow/permissions.hpp"
@@ -219,6 +220,29 @@ Result<Ensured> ensure_grant(identity::OrganStore& organs, identity::AccountStor
   ++out.grant_created;
   return out;
 }
+
+// A role the demo grants to one of its people in a demo organ.
+struct DemoHolder {
+  identity::RoleInput role;
+  const char* account;
+  int scope;  // DemoOrgan::number
+  bool sub_organs = false;
+};
+
+// ensure_grant for each holder; how many roles and grants were created.
+Result<Ensured> ensure_grants(identity::OrganStore& organs, identity::AccountStore& accounts,
+                              identity::RoleStore& roles, const std::vector<DemoHolder>& holders,
+                              const audit::AuditEvent& who) {
+  Ensured total;
+  for (const auto& h : holders) {
+    auto granted =
+        ensure_grant(organs, accounts, roles, h.role, h.account, h.scope, h.sub_organs, who);
+    if (!granted) return std::unexpected(granted.error());
+    total.role_created += granted->role_created;
+    total.grant_created += granted->grant_created;
+  }
+  return total;
+}
 }  // namespace
 
 std::string demo_credit_code(const std::string& division, int n) {
@@ -337,37 +361,25 @@ Result<DemoProcesses> load_demo_processes(identity::OrganStore& organs,
                                           const std::filesystem::path& share_dir,
                                           const audit::AuditEvent& who) {
   DemoProcesses out;
-  struct Holder {
-    identity::RoleInput role;
-    const char* account;
-    int scope;
-    bool sub_organs;
-  };
-  const Holder holders[] = {
+  const std::vector<DemoHolder> holders = {
       {{kDemoDrafterRole, "起草公文并发起办文流程", {workflow::perm::kInstanceStart}},
        "liuyang.bgs",
-       2,
-       false},
+       2},
       {{kDemoDrafterRole, "起草公文并发起办文流程", {workflow::perm::kInstanceStart}},
        "zhouting.scjg",
-       4,
-       false},
+       4},
       {{kDemoClerkRole, "核稿、编号登记，发起办文流程", {workflow::perm::kInstanceStart}},
        "chenjing.bgs",
-       2,
-       false},
+       2},
       {{kDemoProcessAdminRole, "管理流程实例：改派、挂起、终止", {workflow::perm::kInstanceManage}},
        "zhangwei.bgs",
        1,
        true},
   };
-  for (const auto& h : holders) {
-    auto granted =
-        ensure_grant(organs, accounts, roles, h.role, h.account, h.scope, h.sub_organs, who);
-    if (!granted) return std::unexpected(granted.error());
-    out.roles_created += granted->role_created;
-    out.grants_created += granted->grant_created;
-  }
+  auto granted = ensure_grants(organs, accounts, roles, holders, who);
+  if (!granted) return std::unexpected(granted.error());
+  out.roles_created = granted->role_created;
+  out.grants_created = granted->grant_created;
 
   // The processes the city ships, deployed by the command line.
   workflow::Actor system;
@@ -427,33 +439,27 @@ Result<DemoServices> load_demo_services(identity::OrganStore& organs,
   DemoServices out;
   // Who handles the demo services: the window (受理), the reviewers of the
   // parallel approvals, those who follow up bad ratings and manage licences.
-  struct Holder {
-    identity::RoleInput role;
-    const char* account;
-    int scope;
-  };
   const identity::RoleInput window{kDemoWindowRole,
                                    "网上办事受理：受理、一次性告知补正、不予受理",
                                    {workflow::perm::kInstanceStart}};
   const identity::RoleInput reviewer{
       kDemoReviewerRole, "网上办事审批：审查并提出意见", {workflow::perm::kInstanceStart}};
-  const identity::RoleInput rectifier{
-      "差评整改", "好差评：回访差评并整改", {workflow::perm::kInstanceStart}};
+  const identity::RoleInput rectifier{std::string(services::kRectificationRole),
+                                      "好差评：回访差评并整改",
+                                      {workflow::perm::kInstanceStart}};
   const identity::RoleInput licences{
       kDemoLicenceRole, "查看本机关颁发的电子证照并注销", {services::perm::kLicenceManage}};
-  const Holder holders[] = {
+  const std::vector<DemoHolder> holders = {
       {window, "zhouting.scjg", 4},  {window, "liuwei.ga", 7},      {window, "chenyu.sw", 5},
       {reviewer, "zhaomin.scjg", 4}, {reviewer, "liuwei.ga", 7},    {reviewer, "chenyu.sw", 5},
       {reviewer, "yangfan.rs", 6},   {reviewer, "guoqiang.swj", 8}, {rectifier, "sunhao.scjg", 4},
       {rectifier, "liuwei.ga", 7},   {rectifier, "chenyu.sw", 5},   {licences, "zhaomin.scjg", 4},
       {licences, "liuwei.ga", 7},
   };
-  for (const auto& h : holders) {
-    auto granted = ensure_grant(organs, accounts, roles, h.role, h.account, h.scope, false, who);
-    if (!granted) return std::unexpected(granted.error());
-    out.roles_created += granted->role_created;
-    out.grants_created += granted->grant_created;
-  }
+  auto granted = ensure_grants(organs, accounts, roles, holders, who);
+  if (!granted) return std::unexpected(granted.error());
+  out.roles_created = granted->role_created;
+  out.grants_created = granted->grant_created;
 
   // The items, each published by a second person (four eyes).
   audit::AuditEvent reviewer_who = who;
