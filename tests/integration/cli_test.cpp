@@ -10,6 +10,7 @@
 #include "app/demo_city.hpp"
 #include "identity/password.hpp"
 #include "identity/permissions.hpp"
+#include "tests/support/installation.hpp"
 #include "tests/support/test_server.hpp"
 
 using yiwang::test::TempDir;
@@ -40,15 +41,6 @@ std::map<std::string, std::vector<std::string>> staff_lines(const std::string& o
 }
 
 // The installation the command line made, opened as `yiwang serve` would.
-std::unique_ptr<yiwang::app::Application> open_installation(const std::string& data_dir) {
-  auto config = yiwang::app::load_config(data_dir, std::filesystem::path(data_dir) / "yiwang.toml",
-                                         [](const std::string&) { return std::nullopt; });
-  if (!config) return nullptr;
-  config->share_dir = yiwang::test::source_dir();
-  config->access_log = "off";
-  auto app = yiwang::app::Application::open(*config);
-  return app ? std::move(*app) : nullptr;
-}
 }  // namespace
 
 TEST(Cli, CheckIdStatusesWithoutInstallation) {
@@ -137,7 +129,7 @@ TEST(Cli, DemoCreatesStaffAccountsWithRolesOnce) {
   auto english = run({"--lang", "en", "--data-dir", d, "demo"});
   EXPECT_NE(english.out.find("none was created"), std::string::npos) << english.out;
 
-  auto app = open_installation(d);
+  auto app = yiwang::test::open_installation(d);
   ASSERT_TRUE(app);
   auto roles = app->roles().roles();
   ASSERT_TRUE(roles);
@@ -233,7 +225,7 @@ TEST(Cli, InitWritesTheMasterKeyAndTheRootCaKeysRotate) {
   // The root certificate init printed is the one the installation serves.
   std::string serial;
   {
-    auto app = open_installation(d);
+    auto app = yiwang::test::open_installation(d);
     ASSERT_TRUE(app);
     auto root = app->authority().root();
     ASSERT_TRUE(root) << root.error().key;
@@ -250,7 +242,7 @@ TEST(Cli, InitWritesTheMasterKeyAndTheRootCaKeysRotate) {
   ASSERT_EQ(rotate.status, 0) << rotate.err;
   EXPECT_NE(rotate.out.find("re-encrypted"), std::string::npos) << rotate.out;
   {
-    auto app = open_installation(d);
+    auto app = yiwang::test::open_installation(d);
     ASSERT_TRUE(app);
     auto keys = app->keyring().keys();
     ASSERT_TRUE(keys);
@@ -321,7 +313,7 @@ TEST(Cli, CaIssuesPersonalAndNodeCertificates) {
     auto key = yiwang::test::shell("openssl pkey -in " + out + "/node-a.key.pem -noout");
     EXPECT_EQ(key.status, 0) << key.out;
   }
-  auto app = open_installation(d);
+  auto app = yiwang::test::open_installation(d);
   ASSERT_TRUE(app);
   EXPECT_EQ(
       app->authority().list(yiwang::ca::CertificateKind::personal, std::nullopt, 0, 50)->total, 1);

@@ -10,10 +10,10 @@
 #include <gtest/gtest.h>
 
 #include "app/application.hpp"
-#include "app/config.hpp"
 #include "app/demo_city.hpp"
 #include "ca/seal_signature.hpp"
 #include "tests/integration/service_world.hpp"
+#include "tests/support/installation.hpp"
 #include "tests/support/test_server.hpp"
 
 using namespace yiwang;
@@ -38,13 +38,9 @@ TEST(ServiceDemo, TheDemoCityRunsBusinessStartUpEndToEnd) {
   ASSERT_EQ(again.status, 0) << again.err;
   EXPECT_EQ(again.out.find("网上办事事项"), std::string::npos) << again.out;
 
-  auto config =
-      app::load_config(d, std::filesystem::path(d) / "yiwang.toml", app::process_environment());
-  ASSERT_TRUE(config) << config.error().key;
-  if (config->share_dir.empty()) config->share_dir = test::source_dir();
-  auto opened = app::Application::open(*config);
-  ASSERT_TRUE(opened) << opened.error().key;
-  auto& a = **opened;
+  auto opened = test::open_installation(d);
+  ASSERT_TRUE(opened);
+  auto& a = *opened;
   for (const char* code : {"SF-QYKB-0001", "SF-CKTS-0001", "SF-GTGSH-0001", "SF-JZZ-0001"}) {
     auto item = a.service_items().published(code);
     ASSERT_TRUE(item && *item) << code;

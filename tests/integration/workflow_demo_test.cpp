@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "app/application.hpp"
-#include "app/config.hpp"
 #include "app/demo_city.hpp"
+#include "tests/support/installation.hpp"
 #include "tests/support/test_server.hpp"
 
 using namespace yiwang;
@@ -22,14 +22,10 @@ TEST(WorkflowDemo, TheDemoCityHasADocumentInTheHeadsInbox) {
   ASSERT_EQ(demo.status, 0) << demo.err;
   // 发文办理, the platform's 差评整改 and the four demo services (data/processes/).
   EXPECT_NE(demo.out.find("已部署 6 个流程"), std::string::npos) << demo.out;
-  auto config =
-      app::load_config(d, std::filesystem::path(d) / "yiwang.toml", app::process_environment());
-  ASSERT_TRUE(config) << config.error().key;
-  if (config->share_dir.empty()) config->share_dir = test::source_dir();
   {
-    auto opened = app::Application::open(*config);
-    ASSERT_TRUE(opened) << opened.error().key;
-    auto& a = **opened;
+    auto opened = test::open_installation(d);
+    ASSERT_TRUE(opened);
+    auto& a = *opened;
     auto defs = a.workflow().definitions();
     ASSERT_TRUE(defs);
     ASSERT_EQ(defs->size(), 6u);
@@ -59,8 +55,8 @@ TEST(WorkflowDemo, TheDemoCityHasADocumentInTheHeadsInbox) {
   auto again = test::run_yiwang({"--data-dir", d, "demo"});
   ASSERT_EQ(again.status, 0);
   EXPECT_EQ(again.out.find("已部署"), std::string::npos) << again.out;
-  auto opened = app::Application::open(*config);
+  auto opened = test::open_installation(d);
   ASSERT_TRUE(opened);
-  EXPECT_EQ((*opened)->workflow().instances({.process_key = "office_dispatch"}, 0, 10)->total, 1);
-  EXPECT_EQ((*opened)->workflow().versions("office_dispatch")->size(), 1u);
+  EXPECT_EQ(opened->workflow().instances({.process_key = "office_dispatch"}, 0, 10)->total, 1);
+  EXPECT_EQ(opened->workflow().versions("office_dispatch")->size(), 1u);
 }
