@@ -4,6 +4,9 @@
 // parallel 审查 by two organs, 决定 and 办结, pausing the clock for
 // corrections; each step leaves an event, a notice in the applicant's message
 // centre and an e-mail in the outbox.
+#include <fstream>
+#include <sstream>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -586,4 +589,62 @@ TEST_F(ServiceCasesTest, AGoodRatingOpensNoTask) {
   EXPECT_EQ(
       count("SELECT COUNT(*) FROM wf_instances WHERE process_key = :k", "services_rectification"),
       0);
+}
+
+// 特别程序: the expert review pauses the clock (it needs its name), the case
+// goes back to 审查 when it ends, and the reviewer's final decision counts.
+TEST_F(ServiceCasesTest, ASpecialProcedurePausesTheClockUntilItEnds) {
+  auto& app = server_->app();
+  std::ifstream in(test::source_dir() / "tests/data/services/special_process.bpmn");
+  std::stringstream xml;
+  xml << in.rdbuf();
+  std::string text = xml.str();
+  text.replace(text.find("{ORGAN_A}"), 9, organ_a_.credit_code);
+  text.replace(text.find("{ORGAN_A}"), 9, organ_a_.credit_code);
+  ASSERT_TRUE(app.workflow().deploy(text, actor("sysadmin")));
+  auto json = test::case_item_json();
+  json["code"] = "TEST-SPECIAL-001";
+  json["process_key"] = "special_test";
+  auto item = services::parse_service_item(json);
+  ASSERT_TRUE(item);
+  auto draft = app.service_items().save_draft(*item, organ_a_.id, by_account("author"));
+  ASSERT_TRUE(draft);
+  ASSERT_TRUE(app.service_items().submit(draft->item_id, by_account("author")));
+  ASSERT_TRUE(app.service_items().review(draft->item_id, true, "", by_account("reviewer")));
+  auto out = app.online().applications().submit("TEST-SPECIAL-001", good_form(), 0, applicant_);
+  ASSERT_TRUE(out && out->record);
+  auto c = *out->record;
+  EXPECT_EQ(reload(c.number).state, CaseState::review);  // accepted at once
+
+  // Without its name the special procedure does not start.
+  auto unnamed = act(c.instance_id, "review", "shen.a", "专家评审");
+  ASSERT_FALSE(unnamed);
+  EXPECT_EQ(unnamed.error().key, "services.case.procedure_required");
+  ASSERT_TRUE(
+      act(c.instance_id, "review", "shen.a", "专家评审", {{"special", "专家评审（消防）"}}));
+  auto paused = reload(c.number);
+  EXPECT_EQ(paused.state, CaseState::special);
+  ASSERT_EQ(paused.pauses.size(), 1u);
+  EXPECT_EQ(paused.pauses[0].reason, "special");
+  EXPECT_FALSE(paused.pauses[0].to);
+  auto clocks = app.online().cases().clocks(paused);
+  EXPECT_FALSE(clocks.promised.running);
+  EXPECT_FALSE(clocks.statutory.running);
+
+  ASSERT_TRUE(act(c.instance_id, "expert", "shen.a", "同意"));
+  auto back = reload(c.number);
+  EXPECT_EQ(back.state, CaseState::review);
+  ASSERT_EQ(back.pauses.size(), 1u);
+  EXPECT_TRUE(back.pauses[0].to);
+  EXPECT_TRUE(app.online().cases().clocks(back).promised.running);
+  // The reviewer decides with the expert's opinion at hand.
+  ASSERT_TRUE(act(c.instance_id, "review", "shen.a", "同意"));
+  auto done = reload(c.number);
+  ASSERT_EQ(done.pauses.size(), 1u);
+  EXPECT_TRUE(done.pauses[0].to);
+  EXPECT_EQ(done.decision, services::Decision::approved);
+  EXPECT_EQ(done.state, CaseState::delivered);
+  auto keys = event_keys(c.id);
+  EXPECT_NE(std::find(keys.begin(), keys.end(), "services.case.event.special"), keys.end());
+  EXPECT_NE(std::find(keys.begin(), keys.end(), "services.case.event.special_ended"), keys.end());
 }
