@@ -30,18 +30,16 @@ CREATE TABLE att_chunks (
 
 std::string AttachmentStore::put(soci::session& s, std::string_view data, std::string_view mime) {
   std::string ref = crypto::to_hex(crypto::sm3(data));
-  long long present = 0;
-  db::query(
-      s, "SELECT COUNT(*) FROM att_files WHERE ref = :r",
-      [&](const soci::row& r) { present = db::row_int64(r, 0); }, ref);
-  if (present > 0) return ref;
   int chunks = static_cast<int>((data.size() + kChunkBytes - 1) / kChunkBytes);
   long long size = static_cast<long long>(data.size());
   std::string type(mime), at = db::utc_now();
-  db::execute(s,
-              "INSERT INTO att_files (ref, mime, size, chunks, created_at) VALUES (:r, :m, :s, "
-              ":c, :t)",
-              ref, type, size, chunks, at);
+  // The same file may be stored by two transactions at once (two applicants
+  // uploading one form template): the second writes nothing, on both engines.
+  if (db::execute(s,
+                  "INSERT INTO att_files (ref, mime, size, chunks, created_at) VALUES (:r, :m, :s, "
+                  ":c, :t) ON CONFLICT (ref) DO NOTHING",
+                  ref, type, size, chunks, at) == 0)
+    return ref;
   for (int i = 0; i < chunks; ++i) {
     std::string part =
         crypto::base64(data.substr(static_cast<std::size_t>(i) * kChunkBytes, kChunkBytes));

@@ -6,6 +6,7 @@
 // centre and an e-mail in the outbox.
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -647,4 +648,25 @@ TEST_F(ServiceCasesTest, ASpecialProcedurePausesTheClockUntilItEnds) {
   auto keys = event_keys(c.id);
   EXPECT_NE(std::find(keys.begin(), keys.end(), "services.case.event.special"), keys.end());
   EXPECT_NE(std::find(keys.begin(), keys.end(), "services.case.event.special_ended"), keys.end());
+}
+
+// One applicant submitting twice at the same moment gets two cases with
+// their own numbers (the provisional number of a new case is random).
+TEST_F(ServiceCasesTest, SubmissionsAtTheSameMomentGetTheirOwnCases) {
+  std::vector<std::string> numbers(4);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < numbers.size(); ++i)
+    threads.emplace_back([&, i] {
+      auto out = server_->app().online().applications().submit(test::kServiceItemCode, good_form(),
+                                                               0, applicant_);
+      if (out && out->record) numbers[i] = out->record->number;
+      if (!out) ADD_FAILURE() << out.error().key << " " << out.error().params["detail"];
+    });
+  for (auto& t : threads) t.join();
+  std::sort(numbers.begin(), numbers.end());
+  EXPECT_TRUE(
+      std::none_of(numbers.begin(), numbers.end(), [](const auto& n) { return n.empty(); }));
+  EXPECT_EQ(std::unique(numbers.begin(), numbers.end()), numbers.end());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM svc_cases WHERE applicant = :a", "qiye.demo"), 4);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM wf_instances WHERE process_key = :k", "case_test"), 4);
 }
