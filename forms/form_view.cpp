@@ -382,7 +382,10 @@ void read_level(const std::vector<Field>& fields, const nlohmann::json& values,
     auto it = values.find(f.name);
     if (it == values.end() || it->is_null()) continue;
     const nlohmann::json& v = *it;
-    nlohmann::json row = {{"label", label_of(f, lang)}};
+    // Every key the template asks for is set (null when unused), so an inner
+    // row never finds its group's "items" up the context and renders it again.
+    nlohmann::json row = {
+        {"label", label_of(f, lang)}, {"text", nullptr}, {"files", nullptr}, {"items", nullptr}};
     switch (f.type) {
       case FieldType::group: {
         nlohmann::json items = nlohmann::json::array();

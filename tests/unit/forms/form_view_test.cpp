@@ -715,6 +715,28 @@ std::string rendered_form(std::string_view lang = "zh-CN") {
   return t->render("forms/controls", model, lang);
 }
 
+// The read model through the real web/templates/forms/values.mustache: a
+// repeated group renders each item once (an inner row must not pick up its
+// group's items from the enclosing context and render them again, without end).
+TEST(ValuesTemplate, RendersEachGroupItemOnce) {
+  Submission s = submit(complete());
+  ASSERT_TRUE(s.ok()) << describe(s.errors);
+  json model = read_model(start_up(), s.values, catalogue(), "zh-CN",
+                          [](const std::string& ref) { return "/files/" + ref; });
+  auto t = templates();
+  ASSERT_TRUE(t);
+  std::string html = t->render("forms/values", model, "zh-CN");
+  auto count = [&](const std::string& part) {
+    std::size_t n = 0;
+    for (auto at = html.find(part); at != std::string::npos; at = html.find(part, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("<fieldset class=\"form-item\">"), 2u) << html;
+  EXPECT_EQ(count("股东 第 1 项"), 1u);
+  EXPECT_EQ(count("股东 第 2 项"), 1u);
+  EXPECT_EQ(count("福州闽江科技有限公司"), 1u);
+}
+
 TEST(ControlsTemplate, EscapesWhatWasTyped) {
   const std::string html = rendered_form();
   ASSERT_FALSE(html.empty());
