@@ -153,6 +153,17 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
       *app->db_, *app->keyring_, cost, [divisions](std::string_view code) {
         return !divisions->loaded() || divisions->exists(code);
       });
+  // Registration on the portal is checked against the base registries and
+  // records a new citizen in them (实名核验), in the registration's transaction.
+  app->accounts_->set_registration_hook(
+      [records = app->registry_.get()](soci::session& s, const identity::Account& a,
+                                       const audit::AuditEvent& who) {
+        bool citizen = a.kind == identity::AccountKind::citizen;
+        return records->check_registration(s,
+                                           {citizen, citizen ? a.citizen_number : a.credit_code,
+                                            a.display_name, a.phone, a.email, a.address},
+                                           who);
+      });
   const Config& cf = app->config_;
   app->password_policy_.min_length = cf.password_min_length;
   app->password_policy_.min_classes = static_cast<int>(cf.password_min_classes);

@@ -213,6 +213,9 @@ int cmd_demo(const Globals& g, const std::string& from) {
       load_demo_services((*app)->organs(), (*app)->accounts(), (*app)->roles(),
                          (*app)->service_items(), (*app)->config().share_dir, cli_actor());
   if (!services) return report(msg, services.error());
+  auto records = load_demo_records((*app)->database(), (*app)->base_registry(),
+                                   (*app)->config().share_dir, cli_actor());
+  if (!records) return report(msg, records.error());
   std::cout << msg.text("cli.demo.done", {{"name", name}}) << "\n\n";
   if (staff->accounts.empty()) {
     std::cout << msg.text("cli.demo.no_new_staff") << "\n";
@@ -242,6 +245,10 @@ int cmd_demo(const Globals& g, const std::string& from) {
               << "\n";
   if (services->published > 0)
     std::cout << msg.text("cli.demo.services", {{"count", std::to_string(services->published)}})
+              << "\n";
+  if (records->people + records->entities > 0)
+    std::cout << msg.text("cli.demo.records", {{"people", std::to_string(records->people)},
+                                               {"entities", std::to_string(records->entities)}})
               << "\n";
   std::cout << std::flush;
   return kOk;

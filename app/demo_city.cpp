@@ -246,10 +246,7 @@ Result<Ensured> ensure_grants(identity::OrganStore& organs, identity::AccountSto
 }  // namespace
 
 std::string demo_credit_code(const std::string& division, int n) {
-  std::string org = fmt::format("MB{:06d}", n);
-  org += core::orgcode_check_char(org);
-  std::string first17 = "11" + division + org;
-  return first17 + core::uscc_check_char(first17);
+  return core::make_uscc('1', '1', division, fmt::format("MB{:06d}", n));
 }
 
 Result<int> load_demo_organs(identity::OrganStore& organs, const audit::AuditEvent& who) {
@@ -449,12 +446,32 @@ Result<DemoServices> load_demo_services(identity::OrganStore& organs,
                                       {workflow::perm::kInstanceStart}};
   const identity::RoleInput licences{
       kDemoLicenceRole, "查看本机关颁发的电子证照并注销", {services::perm::kLicenceManage}};
+  const identity::RoleInput item_editor{
+      kDemoItemEditorRole, "编写本机关的办事指南（事项）并提交审核", {services::perm::kItemEdit}};
+  const identity::RoleInput item_reviewer{
+      kDemoItemReviewerRole, "审核事项并发布到门户", {services::perm::kItemReview}};
   const std::vector<DemoHolder> holders = {
-      {window, "zhouting.scjg", 4},  {window, "liuwei.ga", 7},      {window, "chenyu.sw", 5},
-      {reviewer, "zhaomin.scjg", 4}, {reviewer, "liuwei.ga", 7},    {reviewer, "chenyu.sw", 5},
-      {reviewer, "yangfan.rs", 6},   {reviewer, "guoqiang.swj", 8}, {rectifier, "sunhao.scjg", 4},
-      {rectifier, "liuwei.ga", 7},   {rectifier, "chenyu.sw", 5},   {licences, "zhaomin.scjg", 4},
+      {window, "zhouting.scjg", 4},
+      {window, "liuwei.ga", 7},
+      {window, "chenyu.sw", 5},
+      {window, "sunhao.scjg", 4},
+      {reviewer, "zhaomin.scjg", 4},
+      {reviewer, "sunhao.scjg", 4},
+      {reviewer, "liuwei.ga", 7},
+      {reviewer, "chenyu.sw", 5},
+      {reviewer, "yangfan.rs", 6},
+      {reviewer, "guoqiang.swj", 8},
+      {rectifier, "sunhao.scjg", 4},
+      {rectifier, "liuwei.ga", 7},
+      {rectifier, "chenyu.sw", 5},
+      {licences, "zhaomin.scjg", 4},
       {licences, "liuwei.ga", 7},
+      // 事项库: each organ's editors write; 市场监管局 reviews its own, 市数据局 the whole city's.
+      {item_editor, "zhouting.scjg", 4},
+      {item_editor, "chenyu.sw", 5},
+      {item_editor, "liuwei.ga", 7},
+      {item_reviewer, "zhaomin.scjg", 4},
+      {item_reviewer, "xuming.sjj", 1, true},
   };
   auto granted = ensure_grants(organs, accounts, roles, holders, who);
   if (!granted) return std::unexpected(granted.error());
@@ -498,6 +515,72 @@ Result<DemoServices> load_demo_services(identity::OrganStore& organs,
     ++out.published;
   }
   return out;
+}
+
+Result<DemoRecords> load_demo_records(db::Database& db, registry::RegistryStore& records,
+                                      const std::filesystem::path& share_dir,
+                                      const audit::AuditEvent& who) {
+  std::filesystem::path file = share_dir / "data" / "registry" / "demo_records.json";
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto json = nlohmann::json::parse(text.str(), nullptr, false);
+  if (!in || !json.is_object() || !json.value("people", nlohmann::json()).is_array() ||
+      !json.value("entities", nlohmann::json()).is_array())
+    return fail("app.demo.bad_records", "file", {{"file", file.string()}});
+  auto text_of = [](const nlohmann::json& j, const char* key) {
+    return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+  };
+  return db::guarded([&]() -> Result<DemoRecords> {
+    return db.transaction([&](soci::session& s) -> Result<DemoRecords> {
+      DemoRecords out;
+      audit::AuditEvent e = who;
+      for (const auto& j : json["people"]) {
+        registry::PersonRecord p;
+        p.citizen_id = text_of(j, "citizen_id");
+        if (records.has_person(s, p.citizen_id)) continue;
+        p.name = text_of(j, "name");
+        p.phone = text_of(j, "phone");
+        p.email = text_of(j, "email");
+        p.address = text_of(j, "address");
+        p.source = "demo";
+        auto put = records.put_person(s, p);
+        if (!put) return std::unexpected(put.error());
+        e.event = "registry.person.recorded";
+        e.object =
+            "person:" + put->citizen_id.substr(0, 6) + "********" + put->citizen_id.substr(14);
+        e.detail = "demo";
+        audit::AuditLog::record(s, e);
+        ++out.people;
+      }
+      for (const auto& j : json["entities"]) {
+        registry::EntityRecord r;
+        r.credit_code = text_of(j, "credit_code");
+        if (records.entity_in(s, r.credit_code)) continue;
+        r.name = text_of(j, "name");
+        r.kind = text_of(j, "kind");
+        r.legal_representative = text_of(j, "legal_representative");
+        r.registered_capital = text_of(j, "registered_capital");
+        r.address = text_of(j, "address");
+        r.established = text_of(j, "established");
+        r.business_scope = text_of(j, "business_scope");
+        r.phone = text_of(j, "phone");
+        r.status = registry::parse_entity_status(text_of(j, "status"))
+                       .value_or(registry::EntityStatus::active);
+        r.status_reason = text_of(j, "status_reason");
+        r.registration_organ = text_of(j, "registration_organ");
+        r.source = "demo";
+        auto put = records.put_entity(s, r);
+        if (!put) return std::unexpected(put.error());
+        e.event = "registry.entity.registered";
+        e.object = "entity:" + put->credit_code;
+        e.detail = put->name;
+        audit::AuditLog::record(s, e);
+        ++out.entities;
+      }
+      return out;
+    });
+  });
 }
 
 }  // namespace yiwang::app

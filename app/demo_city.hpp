@@ -17,6 +17,7 @@
 #include "identity/account_store.hpp"
 #include "identity/organ_store.hpp"
 #include "identity/role_store.hpp"
+#include "registry/base_registry.hpp"
 #include "services/item_catalogue.hpp"
 #include "workflow/engine.hpp"
 
@@ -100,6 +101,8 @@ Result<DemoProcesses> load_demo_processes(identity::OrganStore& organs,
 inline constexpr const char* kDemoWindowRole = "受理窗口";
 inline constexpr const char* kDemoReviewerRole = "审批";
 inline constexpr const char* kDemoLicenceRole = "证照管理员";
+inline constexpr const char* kDemoItemEditorRole = "事项编辑";    // /services/catalogue
+inline constexpr const char* kDemoItemReviewerRole = "事项审核";  // /services/review
 
 struct DemoServices {
   int published = 0;  // items published by this run
@@ -108,16 +111,29 @@ struct DemoServices {
 };
 
 // Grants the roles of the demo online services (受理窗口, 审批, 差评整改,
-// 证照管理员) to civil servants of 市场监管局, 税务局, 人社局, 公安局 and 商务局, and
-// publishes every data/services/*.json below share_dir ({"organ_credit_code",
-// "item"}; an item already published unchanged is left alone). The processes
-// they run are data/processes/demo_*.bpmn (load_demo_processes). Needs
-// load_demo_staff first.
+// 证照管理员, 事项编辑, 事项审核) to civil servants of 市场监管局, 税务局, 人社局, 公安局 and
+// 商务局, and publishes every data/services/*.json below share_dir ({"organ_credit_code", "item"};
+// an item already published unchanged is left alone). The processes they run are
+// data/processes/demo_*.bpmn (load_demo_processes). Needs load_demo_staff first.
 Result<DemoServices> load_demo_services(identity::OrganStore& organs,
                                         identity::AccountStore& accounts,
                                         identity::RoleStore& roles, services::ItemCatalogue& items,
                                         const std::filesystem::path& share_dir,
                                         const audit::AuditEvent& who);
+
+struct DemoRecords {
+  int people = 0;    // population records created by this run
+  int entities = 0;  // legal-entity records created by this run
+};
+
+// The demo city's population and legal-entity records
+// (data/registry/demo_records.json below share_dir: residents, companies —
+// one of them deregistered — and an individual business), each created when
+// no record has its number, audited. Forms prefill from them and processes
+// cross-check against them.
+Result<DemoRecords> load_demo_records(db::Database& db, registry::RegistryStore& records,
+                                      const std::filesystem::path& share_dir,
+                                      const audit::AuditEvent& who);
 
 // A valid 统一社会信用代码 of an organ (登记管理部门 1 机构编制, 机构类别 1
 // 机关) in a division, with a made-up organisation code numbered n.

@@ -36,6 +36,18 @@ char uscc_check_char(std::string_view first17) {
   return kCharset[static_cast<std::size_t>((31 - sum % 31) % 31)];
 }
 
+std::string make_uscc(char authority, char category, std::string_view division6,
+                      std::string_view org_body8) {
+  if (division6.size() != 6 || org_body8.size() != 8) return "";
+  const char org_check = orgcode_check_char(org_body8);
+  if (org_check == '\0') return "";
+  std::string first17 = std::string{authority, category};
+  first17.append(division6).append(org_body8).push_back(org_check);
+  const char check = uscc_check_char(first17);
+  if (check == '\0') return "";
+  return first17 + check;
+}
+
 namespace detail {
 
 Outcome check_credit_code(std::string_view s, const DivisionExists& divisions) {

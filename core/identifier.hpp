@@ -61,6 +61,12 @@ char citizen_check_char(std::string_view first17);
 // GB 32100 check character of 17 USCC characters; '\0' if the input is not 17 such characters.
 char uscc_check_char(std::string_view first17);
 
+// A 统一社会信用代码 put together (GB 32100): 登记管理部门 code, 机构类别 code,
+// 6-digit division and the 8-character body of the organisation code, to
+// which both check characters are added. Empty when a part is malformed.
+std::string make_uscc(char authority, char category, std::string_view division6,
+                      std::string_view org_body8);
+
 // GB 11714 check character ('0'–'9' or 'X') of 8 characters 0-9/A-Z; '\0' otherwise.
 char orgcode_check_char(std::string_view first8);
 

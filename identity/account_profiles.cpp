@@ -314,6 +314,9 @@ Result<Account> AccountStore::register_public(AccountKind kind, const Registrati
       Account a = *load(s, id, keys_);
       who.account = a.name;
       audit::AuditLog::record(s, event(who, "identity.account.registered", a, kind_name));
+      if (registration_hook_)
+        if (auto checked = registration_hook_(s, a, who); !checked)
+          return std::unexpected(checked.error());
       return a;
     });
   });

@@ -81,6 +81,13 @@ struct RegistrationInput {
   std::string enterprise_name, credit_code, legal_representative;
 };
 
+// Runs in the transaction of a citizen's or an enterprise's registration,
+// after the account is written (and its audit record): the real-name check
+// against the base registries and the record of a new person. An error
+// refuses the registration and names the field.
+using RegistrationHook =
+    std::function<Result<void>(soci::session&, const Account&, const audit::AuditEvent&)>;
+
 // An account with a password to hand over once (administrators, new staff,
 // a reset by the system administrator).
 struct NewAccount {
@@ -117,6 +124,8 @@ class AccountStore {
   // Creates a civil servant's account with a one-time password (system
   // administrator). Errors name the field and the rule.
   Result<NewAccount> create_staff(const StaffInput& input, audit::AuditEvent who);
+  // Sets what registration checks and records in the base registries.
+  void set_registration_hook(RegistrationHook hook) { registration_hook_ = std::move(hook); }
   // Registers a citizen (kind citizen) or an enterprise (kind enterprise).
   Result<Account> register_public(AccountKind kind, const RegistrationInput& input,
                                   const PasswordPolicy& policy, audit::AuditEvent who);
@@ -198,6 +207,7 @@ class AccountStore {
   const crypto::Keyring& keys_;
   HashCost cost_;
   core::DivisionExists divisions_;
+  RegistrationHook registration_hook_;
 };
 
 // The columns whose values are sealed, as the keyring's contexts.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/china_time.hpp"
@@ -120,33 +121,38 @@ CREATE INDEX registry_entities_name ON registry_entities (name);
 }
 
 Result<std::optional<PersonRecord>> RegistryStore::person(std::string_view citizen_id) {
+  return db::guarded([&]() -> Result<std::optional<PersonRecord>> {
+    auto s = db_.acquire();
+    return person_in(*s, citizen_id);
+  });
+}
+
+Result<std::optional<PersonRecord>> RegistryStore::person_in(soci::session& s,
+                                                             std::string_view citizen_id) {
   auto check = core::check_identifier(core::IdKind::citizen, citizen_id, {}, today());
   if (check.status == core::IdStatus::invalid) return std::optional<PersonRecord>();
   std::string number = check.status == core::IdStatus::legacy ? check.converted : check.normalised;
-  return db::guarded([&]() -> Result<std::optional<PersonRecord>> {
-    auto s = db_.acquire();
-    std::string index = keys_.blind_index(number, kCitizenIndexContext);
-    std::optional<std::string> sealed;
-    db::query(
-        *s, "SELECT record FROM registry_people WHERE citizen_index = :i",
-        [&](const soci::row& r) { sealed = r.get<std::string>(0); }, index);
-    if (!sealed) return std::optional<PersonRecord>();
-    auto plain = keys_.decrypt(*sealed, kPersonContext);
-    if (!plain) return std::unexpected(plain.error());
-    auto j = nlohmann::json::parse(*plain, nullptr, false);
-    if (!j.is_object()) return fail("registry.person.unreadable");
-    PersonRecord p;
-    p.citizen_id = j.value("citizen_id", "");
-    p.name = j.value("name", "");
-    p.gender = j.value("gender", "");
-    p.birth_date = j.value("birth_date", "");
-    p.phone = j.value("phone", "");
-    p.email = j.value("email", "");
-    p.address = j.value("address", "");
-    p.source = j.value("source", "");
-    p.updated_at = j.value("updated_at", "");
-    return std::optional<PersonRecord>(std::move(p));
-  });
+  std::string index = keys_.blind_index(number, kCitizenIndexContext);
+  std::optional<std::string> sealed;
+  db::query(
+      s, "SELECT record FROM registry_people WHERE citizen_index = :i",
+      [&](const soci::row& r) { sealed = r.get<std::string>(0); }, index);
+  if (!sealed) return std::optional<PersonRecord>();
+  auto plain = keys_.decrypt(*sealed, kPersonContext);
+  if (!plain) return std::unexpected(plain.error());
+  auto j = nlohmann::json::parse(*plain, nullptr, false);
+  if (!j.is_object()) return fail("registry.person.unreadable");
+  PersonRecord p;
+  p.citizen_id = j.value("citizen_id", "");
+  p.name = j.value("name", "");
+  p.gender = j.value("gender", "");
+  p.birth_date = j.value("birth_date", "");
+  p.phone = j.value("phone", "");
+  p.email = j.value("email", "");
+  p.address = j.value("address", "");
+  p.source = j.value("source", "");
+  p.updated_at = j.value("updated_at", "");
+  return std::optional<PersonRecord>(std::move(p));
 }
 
 Result<PersonRecord> RegistryStore::put_person(soci::session& s, PersonRecord p) {
@@ -188,6 +194,70 @@ Result<PersonRecord> RegistryStore::put_person(soci::session& s, PersonRecord p)
                 "updated_at) VALUES (:i, :r, :k, :s, :u)",
                 index, sealed, key, p.source, p.updated_at);
   return p;
+}
+
+bool RegistryStore::has_person(soci::session& s, std::string_view citizen_id) {
+  auto check = core::check_identifier(core::IdKind::citizen, citizen_id, {}, today());
+  if (check.status == core::IdStatus::invalid) return false;
+  std::string number = check.status == core::IdStatus::legacy ? check.converted : check.normalised;
+  std::string index = keys_.blind_index(number, kCitizenIndexContext);
+  long long n = 0;
+  s << "SELECT COUNT(*) FROM registry_people WHERE citizen_index = :i", soci::use(index),
+      soci::into(n);
+  return n > 0;
+}
+
+std::optional<EntityRecord> RegistryStore::entity_in(soci::session& s,
+                                                     std::string_view credit_code) {
+  return load_entity(s, core::normalise_identifier(credit_code));
+}
+
+Result<void> RegistryStore::check_registration(soci::session& s, const Registrant& who,
+                                               const audit::AuditEvent& event) {
+  if (!who.citizen) {
+    auto e = entity_in(s, who.code);
+    if (!e) return {};
+    if (e->name != who.name)
+      return fail("registry.registration.entity_name_mismatch", "enterprise_name");
+    if (e->status != EntityStatus::active)
+      return fail("registry.registration.entity_" + std::string(entity_status_name(e->status)),
+                  "credit_code");
+    return {};
+  }
+  auto recorded = person_in(s, who.code);
+  if (!recorded) return std::unexpected(recorded.error());
+  if (*recorded) {
+    if ((*recorded)->name != who.name)
+      return fail("registry.registration.name_mismatch", "real_name");
+    return {};
+  }
+  PersonRecord p;
+  p.citizen_id = who.code;
+  p.name = who.name;
+  p.phone = who.phone;
+  p.email = who.email;
+  p.address = who.address;
+  p.source = "registration";
+  auto put = put_person(s, std::move(p));
+  if (!put) return std::unexpected(put.error());
+  audit::AuditEvent e = event;
+  e.event = "registry.person.recorded";
+  // The audit log names the person without the whole number (personal information).
+  e.object = "person:" + put->citizen_id.substr(0, 6) + "********" + put->citizen_id.substr(14);
+  e.detail = "registration";
+  audit::AuditLog::record(s, e);
+  return {};
+}
+
+std::string RegistryStore::new_credit_code(soci::session& s, char category,
+                                           std::string_view division6, long long serial) {
+  constexpr long long kCodes = 1000000;
+  for (long long i = 0; i < kCodes; ++i) {
+    long long n = (serial + i) % kCodes;
+    std::string code = core::make_uscc('9', category, division6, fmt::format("MA{:06d}", n));
+    if (code.empty() || !load_entity(s, code)) return code;
+  }
+  return "";  // every code of the division and category is taken
 }
 
 Result<std::optional<EntityRecord>> RegistryStore::entity(std::string_view credit_code) {

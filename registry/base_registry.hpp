@@ -20,6 +20,7 @@
 
 #include <soci/soci.h>
 
+#include "audit/audit_log.hpp"
 #include "core/error.hpp"
 #include "crypto/keyring.hpp"
 #include "db/database.hpp"
@@ -61,6 +62,14 @@ struct EntityRecord {
   std::string updated_at;
 };
 
+// Who registers an account on the portal, as the records see it.
+struct Registrant {
+  bool citizen = true;  // else an enterprise
+  std::string code;     // citizen number or credit code (checked already)
+  std::string name;     // the real name, or the enterprise's name
+  std::string phone, email, address;
+};
+
 // What forms and processes ask of the registries.
 class BaseRegistry {
  public:
@@ -86,6 +95,26 @@ class RegistryStore : public BaseRegistry {
   Result<PersonRecord> put_person(soci::session& s, PersonRecord record);
   // The same for an enterprise, by credit code; the division comes from it.
   Result<EntityRecord> put_entity(soci::session& s, EntityRecord record);
+  // The same look-ups inside the caller's transaction.
+  bool has_person(soci::session& s, std::string_view citizen_id);
+  Result<std::optional<PersonRecord>> person_in(soci::session& s, std::string_view citizen_id);
+  std::optional<EntityRecord> entity_in(soci::session& s, std::string_view credit_code);
+  // A 统一社会信用代码 not yet in the records, for an enterprise registered
+  // here (GB 32100: 登记管理部门 9 工商, the category, the division, and an
+  // organisation code "MA" + 6 digits starting from `serial`); empty when
+  // the division is malformed or every such code is taken.
+  std::string new_credit_code(soci::session& s, char category, std::string_view division6,
+                              long long serial);
+  // Real-name check of a registration on the portal (实名核验), in its
+  // transaction. A citizen whose number is recorded must use the recorded
+  // name ("registry.registration.name_mismatch", field real_name); one who is
+  // not becomes a record (source "registration", audited). An enterprise
+  // whose credit code is recorded must use the recorded name (field
+  // enterprise_name) and be active ("registry.registration.entity_cancelled"
+  // or "…entity_revoked", field credit_code); one that is not recorded is left to the registration
+  // authority and not recorded here.
+  Result<void> check_registration(soci::session& s, const Registrant& who,
+                                  const audit::AuditEvent& event);
   // Marks an enterprise cancelled or revoked (or active again) with a reason.
   Result<EntityRecord> set_entity_status(soci::session& s, std::string_view credit_code,
                                          EntityStatus status, std::string_view reason);

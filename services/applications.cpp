@@ -184,11 +184,9 @@ Result<ApplyOutcome> Applications::correct(std::string_view number, const http::
     return std::unexpected(
         Error("services.case.bad_state", "case",
               {{"from", std::string(case_state_name(c.state))}, {"to", "submitted"}}));
-  auto versions = items_.versions(c.item_id);
-  if (!versions) return std::unexpected(versions.error());
-  const ServiceItem* it = nullptr;
-  for (const auto& v : *versions)
-    if (v.version == c.item_version) it = &v.item;
+  auto version = items_.version_item(c.item_id, c.item_version);
+  if (!version) return std::unexpected(version.error());
+  const ServiceItem* it = version->has_value() ? &**version : nullptr;
   if (!it)
     return std::unexpected(Error("services.apply.not_found", "item", {{"code", c.item_code}}));
   ApplyOutcome out;

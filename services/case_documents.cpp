@@ -149,21 +149,20 @@ DocumentMaker case_document_maker(CaseDocumentParts p) {
 
 LicenceIssuer case_licence_issuer(CaseDocumentParts p, LicenceStore& licences,
                                   ItemCatalogue& items) {
-  return [p, &licences, &items](soci::session& s, const CaseRecord& c, const std::string& actor) {
-    auto versions = items.versions(c.item_id);
-    if (!versions) throw CaseError(versions.error());
-    std::optional<LicenceTemplate> tmpl;
-    for (const auto& v : *versions)
-      if (v.version == c.item_version) tmpl = v.item.licence;
-    if (!tmpl) return;  // the item issues no licence
+  return [p, &licences, &items](soci::session& s, const CaseRecord& c,
+                                const nlohmann::json& registered, const std::string& actor) {
+    auto version = items.version_item(c.item_id, c.item_version);
+    if (!version) throw CaseError(version.error());
+    if (!*version || !(*version)->licence) return;  // the item issues no licence
+    const LicenceTemplate& tmpl = *(*version)->licence;
     std::optional<identity::Organ> organ_holder;
     const identity::Organ& organ = organ_of(p, c, organ_holder);
     audit::AuditEvent who;
     who.account = actor;
     who.organ = "-";
     who.source = "process";
-    Licence l =
-        licences.issue(s, {&c, &*tmpl, organ.name, organ.credit_code, c.applicant_code}, who);
+    Licence l = licences.issue(
+        s, {&c, &tmpl, organ.name, organ.credit_code, c.applicant_code, registered}, who);
     render::PdfDocument d;
     d.title = l.type_name;
     d.number = p.catalogue.text(kLang, "services.doc.licence.number",

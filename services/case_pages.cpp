@@ -9,6 +9,7 @@
 #include "http/download.hpp"
 #include "http/percent_encoding.hpp"
 #include "render/pager.hpp"
+#include "services/catalogue_routes.hpp"
 #include "services/guide_routes.hpp"
 #include "services/permissions.hpp"
 #include "services/service_pages.hpp"
@@ -154,6 +155,13 @@ http::Response apply_post(ServicePages& p, http::Request& req) {
     if (p.identity.mail_written) p.identity.mail_written();
     return http::Response::redirect(case_href(out->record->number) + "?done=submitted", 303);
   }
+  // Files that came with a refused form are kept for the next try, as the page
+  // says: in a draft (the applicant finds it under my drafts too).
+  if (!form->files().empty()) {
+    auto saved = apps.save(code, *form, draft_id, *a);
+    if (!saved) return internal_error(p, req);
+    if (saved->draft) draft_id = saved->draft->id;
+  }
   return apply_page(p, req, *entry, out->submission.values, out->submission.errors, draft_id, *a,
                     out->submission.adjusted ? 200 : 400);
 }
@@ -188,11 +196,8 @@ nlohmann::json clock_model(const http::Request& req, const render::PageRenderer&
 // ---- shared with the other page files ----
 
 std::optional<ServiceItem> item_of_case(ServicePages& p, const CaseRecord& c) {
-  auto versions = p.online.items().versions(c.item_id);
-  if (!versions) return std::nullopt;
-  for (const auto& v : *versions)
-    if (v.version == c.item_version) return v.item;
-  return std::nullopt;
+  auto version = p.online.items().version_item(c.item_id, c.item_version);
+  return version ? *version : std::nullopt;
 }
 
 std::optional<Applicant> applicant_of(ServicePages& p, const http::Request& req) {
@@ -533,6 +538,10 @@ void add_service_nav(render::PageRenderer& pages) {
     pages.add_nav({http::Zone::internet, signed_in, href, key, {"citizen", "enterprise"}});
   pages.add_nav({http::Zone::intranet, perm::kLicenceManage, "/services/licences",
                  "services.pages.nav.licences_admin"});
+  pages.add_nav({http::Zone::intranet, perm::kItemEdit, "/services/catalogue",
+                 "services.catalogue.nav.edit"});
+  pages.add_nav({http::Zone::intranet, perm::kItemReview, "/services/review",
+                 "services.catalogue.nav.review"});
 }
 
 void register_service_routes(http::Router& router, ServicePages& p) {
@@ -601,6 +610,7 @@ void register_service_routes(http::Router& router, ServicePages& p) {
   register_handling_routes(router, p);
   register_licence_routes(router, p);
   register_guide_routes(router, p);
+  register_catalogue_routes(router, p);
 }
 
 }  // namespace yiwang::services

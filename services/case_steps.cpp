@@ -13,8 +13,9 @@ std::string text_of(const nlohmann::json& vars, const char* name) {
   return vars.contains(name) && vars[name].is_string() ? vars[name].get<std::string>() : "";
 }
 
-// Wraps a step: CaseError becomes the handler's error.
-workflow::Handler step(std::function<void(workflow::ServiceCall&)> fn) {
+}  // namespace
+
+workflow::Handler case_step(std::function<void(workflow::ServiceCall&)> fn) {
   return [fn = std::move(fn)](workflow::ServiceCall& call) -> Result<void> {
     try {
       fn(call);
@@ -25,28 +26,26 @@ workflow::Handler step(std::function<void(workflow::ServiceCall&)> fn) {
   };
 }
 
-}  // namespace
-
 void register_case_steps(workflow::Engine& engine, CaseStore& cases, DocumentMaker documents,
                          LicenceIssuer licences) {
   auto make = [documents](workflow::ServiceCall& call, const CaseRecord& c, std::string_view kind) {
     if (documents) documents(call.session, c, kind, call.actor);
   };
-  engine.register_handler("case.accept", step([&cases, make](workflow::ServiceCall& call) {
+  engine.register_handler("case.accept", case_step([&cases, make](workflow::ServiceCall& call) {
                             CaseRecord c =
                                 cases.accept(call.session, call.business_key, call.actor);
                             // Decisions from here on are the ones the decision counts.
                             call.variables.erase("decisions");
                             make(call, c, "acceptance_notice");
                           }));
-  engine.register_handler("case.not_accept", step([&cases, make](workflow::ServiceCall& call) {
+  engine.register_handler("case.not_accept", case_step([&cases, make](workflow::ServiceCall& call) {
                             CaseRecord c =
                                 cases.not_accept(call.session, call.business_key,
                                                  text_of(call.variables, "reason"), call.actor);
                             make(call, c, "rejection_decision");
                           }));
   engine.register_handler(
-      "case.request_correction", step([&cases, make](workflow::ServiceCall& call) {
+      "case.request_correction", case_step([&cases, make](workflow::ServiceCall& call) {
         std::vector<std::string> missing;
         if (call.variables.contains("missing") && call.variables["missing"].is_array())
           for (const auto& m : call.variables["missing"])
@@ -58,15 +57,15 @@ void register_case_steps(workflow::Engine& engine, CaseStore& cases, DocumentMak
         call.variables.erase("missing");
         call.variables.erase("correction_note");
       }));
-  engine.register_handler("case.special_begin", step([&cases](workflow::ServiceCall& call) {
+  engine.register_handler("case.special_begin", case_step([&cases](workflow::ServiceCall& call) {
                             cases.begin_special(call.session, call.business_key,
                                                 text_of(call.variables, "special"), call.actor);
                           }));
-  engine.register_handler("case.special_end", step([&cases](workflow::ServiceCall& call) {
+  engine.register_handler("case.special_end", case_step([&cases](workflow::ServiceCall& call) {
                             cases.end_special(call.session, call.business_key, call.actor);
                           }));
   engine.register_handler(
-      "case.decide", step([&cases, make](workflow::ServiceCall& call) {
+      "case.decide", case_step([&cases, make](workflow::ServiceCall& call) {
         bool approved = true;
         std::string note;
         if (call.variables.contains("decisions") && call.variables["decisions"].is_object())
@@ -84,13 +83,14 @@ void register_case_steps(workflow::Engine& engine, CaseStore& cases, DocumentMak
                          approved ? Decision::approved : Decision::refused, note, call.actor);
         make(call, c, approved ? "approval_decision" : "refusal_decision");
       }));
-  engine.register_handler("case.issue_licence",
-                          step([&cases, licences](workflow::ServiceCall& call) {
-                            CaseRecord c = cases.load(call.session, call.business_key);
-                            if (c.decision == Decision::approved && licences)
-                              licences(call.session, c, call.actor);
-                          }));
-  engine.register_handler("case.complete", step([&cases](workflow::ServiceCall& call) {
+  engine.register_handler(
+      "case.issue_licence", case_step([&cases, licences](workflow::ServiceCall& call) {
+        CaseRecord c = cases.load(call.session, call.business_key);
+        if (c.decision == Decision::approved && licences)
+          licences(call.session, c, call.variables.value("registered", nlohmann::json()),
+                   call.actor);
+      }));
+  engine.register_handler("case.complete", case_step([&cases](workflow::ServiceCall& call) {
                             CaseRecord c = cases.load(call.session, call.business_key);
                             if (c.state == CaseState::decided)
                               c = cases.complete(call.session, call.business_key, call.actor);

@@ -39,8 +39,14 @@ using DocumentMaker = std::function<void(soci::session&, const CaseRecord&, std:
 
 // Issues the electronic licence of an approved case whose item has a
 // licence template (nothing otherwise), seals and stores it, in the transaction.
-using LicenceIssuer =
-    std::function<void(soci::session&, const CaseRecord&, const std::string& actor)>;
+// `registered` is what registry.register_entity recorded for the case
+// ({credit_code, name}; null when nothing was registered).
+using LicenceIssuer = std::function<void(
+    soci::session&, const CaseRecord&, const nlohmann::json& registered, const std::string& actor)>;
+
+// A step as a handler: a CaseError it throws becomes the handler's error
+// (and the transaction rolls back).
+workflow::Handler case_step(std::function<void(workflow::ServiceCall&)> fn);
 
 void register_case_steps(workflow::Engine& engine, CaseStore& cases, DocumentMaker documents,
                          LicenceIssuer licences);

@@ -193,6 +193,10 @@ class CaseStore {
   CaseRecord archive(soci::session& s, std::string_view number, const std::string& actor);
   CaseRecord withdraw(soci::session& s, std::string_view number, const std::string& actor);
 
+  // An event that changes no state (e.g. the market entity a case
+  // registered), with its notice to the applicant.
+  void record_event(soci::session& s, const CaseRecord& c, const std::string& key,
+                    const std::string& detail, const std::string& actor);
   // A document of the case; recorded with an event of its own key.
   void add_document(soci::session& s, long long case_id, const std::string& kind,
                     const std::string& name, const std::string& ref);
@@ -216,8 +220,6 @@ class CaseStore {
   CaseRecord move(soci::session& s, std::string_view number, std::initializer_list<CaseState> from,
                   CaseState to, const std::string& event_key, const std::string& detail,
                   const std::string& actor, const std::string& extra_set = "");
-  void record_event(soci::session& s, const CaseRecord& c, const std::string& key,
-                    const std::string& detail, const std::string& actor);
 
   db::Database& db_;
   const core::WorkCalendar& calendar_;

@@ -2,6 +2,7 @@
 // materials for those involved in its process.
 #include <sstream>
 
+#include "services/registry_steps.hpp"
 #include "services/service_pages.hpp"
 
 namespace yiwang::services {
@@ -26,6 +27,15 @@ Result<nlohmann::json> task_model(ServicePages& p, const workflow::TaskFormConte
   nlohmann::json model = case_summary(p, ctx.req, **c);
   model["form"] = values_model(p, ctx.req, **c, handling_href((*c)->number) + "/files/");
   model["editable"] = ctx.editable;
+  // What the cross-check against the base registries found (registry.check_applicant).
+  const auto& vars = ctx.instance.variables;
+  if (vars.contains("applicant_check") && vars["applicant_check"].is_object()) {
+    const auto& check = vars["applicant_check"];
+    model["check"] = {{"ok", check.value("active", false)},
+                      {"text", applicant_check_text(ctx.pages.catalogue(), ctx.req.lang,
+                                                    (*c)->applicant_code, check)}};
+    if (!check.value("active", false)) model["reason"] = vars.value("reason", "");
+  }
   if (auto item = item_of_case(p, **c)) {
     nlohmann::json materials = nlohmann::json::array();
     int i = 0;

@@ -64,8 +64,9 @@ std::optional<CatalogueEntry> load_entry(soci::session& s, long long item_id) {
   db::query(
       s,
       "SELECT i.id, i.code, i.organ_id, i.latest_version, i.published_version, i.retired, "
-      "i.retired_reason, i.updated_at, v.content FROM svc_items i LEFT JOIN svc_item_versions v "
-      "ON v.item_id = i.id AND v.version = i.published_version WHERE i.id = :i",
+      "i.retired_reason, i.updated_at, v.content, i.name, l.state FROM svc_items i LEFT JOIN "
+      "svc_item_versions v ON v.item_id = i.id AND v.version = i.published_version LEFT JOIN "
+      "svc_item_versions l ON l.item_id = i.id AND l.version = i.latest_version WHERE i.id = :i",
       [&](const soci::row& r) {
         CatalogueEntry e;
         e.id = db::row_int64(r, 0);
@@ -77,6 +78,10 @@ std::optional<CatalogueEntry> load_entry(soci::session& s, long long item_id) {
         e.retired_reason = r.get<std::string>(6);
         e.updated_at = r.get<std::string>(7);
         if (r.get_indicator(8) == soci::i_ok) e.published = item_of(r.get<std::string>(8));
+        e.name = r.get<std::string>(9);
+        if (r.get_indicator(10) == soci::i_ok)
+          e.latest_state =
+              parse_version_state(r.get<std::string>(10)).value_or(VersionState::draft);
         out = std::move(e);
       },
       item_id);
@@ -94,10 +99,10 @@ void audit(soci::session& s, audit::AuditEvent who, const char* event, const std
 // Pages of entries: ids chosen by a condition, then each entry loaded.
 CataloguePage page_of(soci::session& s, const std::string& where,
                       const std::vector<std::string>& texts, const std::vector<long long>& ints,
-                      int offset, int limit) {
+                      int offset, int limit, const std::string& order = "i.name, i.id") {
   CataloguePage page;
   auto ids = db::page_ids(
-      s, "svc_items i", "i.id", where, "i.name, i.id",
+      s, "svc_items i", "i.id", where, order,
       [&](soci::statement& st) {
         for (const auto& t : texts) st.exchange(soci::use(t));
         for (const auto& n : ints) st.exchange(soci::use(n));
@@ -155,7 +160,7 @@ CREATE INDEX svc_item_themes_theme ON svc_item_themes (theme, item_id);
 }
 
 Result<ItemVersion> ItemCatalogue::save_draft(const ServiceItem& item, long long organ_id,
-                                              const audit::AuditEvent& who) {
+                                              const audit::AuditEvent& who, DraftOptions options) {
   // The item is checked again as it will be read back: what is stored parses.
   nlohmann::json content = service_item_json(item);
   auto checked = parse_service_item(content);
@@ -179,11 +184,15 @@ Result<ItemVersion> ItemCatalogue::save_draft(const ServiceItem& item, long long
             "audience, retired, retired_reason, updated_at) VALUES (:c, :o, :n, 0, 0, '', 0, '', "
             ":u) RETURNING id",
             item.code, organ_id, item.name, now);
+      } else if (options.create) {
+        return fail("services.catalogue.code_taken", "code", {{"code", item.code}});
       } else if (owner != organ_id) {
         return fail("services.catalogue.other_organ", "code", {{"code", item.code}});
       }
       auto latest = latest_version(s, id);
       int number = latest ? latest->version : 0;
+      if (options.base_version >= 0 && number != options.base_version)
+        return fail("services.catalogue.changed", "", {{"version", std::to_string(number)}});
       if (latest && latest->state == VersionState::in_review)
         return fail("services.catalogue.in_review", "", {{"version", std::to_string(number)}});
       if (latest && latest->state == VersionState::draft) {
@@ -201,7 +210,17 @@ Result<ItemVersion> ItemCatalogue::save_draft(const ServiceItem& item, long long
       }
       db::execute(s, "UPDATE svc_items SET latest_version = :v, updated_at = :u WHERE id = :i",
                   number, now, id);
+      // Until a version is published the intranet's list knows the item by its latest name.
+      db::execute(s, "UPDATE svc_items SET name = :n WHERE id = :i AND published_version = 0",
+                  item.name, id);
       audit(s, who, "services.item.draft_saved", item.code, "version " + std::to_string(number));
+      if (options.submit) {
+        db::execute(s,
+                    "UPDATE svc_item_versions SET state = 'in_review' WHERE item_id = :i AND "
+                    "version = :v",
+                    id, number);
+        audit(s, who, "services.item.submitted", item.code, "version " + std::to_string(number));
+      }
       return *latest_version(s, id);
     });
   });
@@ -339,15 +358,41 @@ Result<CataloguePage> ItemCatalogue::list_published(const CatalogueFilter& f, in
 }
 
 Result<CataloguePage> ItemCatalogue::list_all(long long organ_id, int offset, int limit) {
+  CatalogueQuery q;
+  if (organ_id != 0) q.organs = std::vector<long long>{organ_id};
+  return list_items(q, offset, limit);
+}
+
+Result<CataloguePage> ItemCatalogue::list_items(const CatalogueQuery& q, int offset, int limit) {
   return db::guarded([&]() -> Result<CataloguePage> {
     auto s = db_.acquire();
-    std::vector<long long> ints;
+    // page_of binds the texts first, then the numbers: the condition names them in that order.
     std::string where = "1 = 1";
-    if (organ_id != 0) {
-      where += " AND i.organ_id = :o";
-      ints.push_back(organ_id);
+    std::vector<std::string> texts;
+    std::vector<long long> ints;
+    if (std::string text = core::trim_text(core::cut_utf8(q.query, 100)); !text.empty()) {
+      where += " AND (i.name LIKE :q ESCAPE '\\' OR i.code LIKE :q2 ESCAPE '\\')";
+      texts.push_back(db::like_pattern(text));
+      texts.push_back(db::like_pattern(text));
     }
-    return page_of(*s, where, {}, ints, offset, limit);
+    if (q.state) {
+      where +=
+          " AND EXISTS (SELECT 1 FROM svc_item_versions l WHERE l.item_id = i.id AND l.version = "
+          "i.latest_version AND l.state = :s)";
+      texts.emplace_back(version_state_name(*q.state));
+      if (*q.state == VersionState::published) where += " AND i.retired = 0";
+    }
+    if (q.retired) where += " AND i.retired = 1";
+    if (q.organs) {
+      std::string in;
+      for (std::size_t n = 0; n < q.organs->size(); ++n)
+        in += (n ? ", :o" : ":o") + std::to_string(n);
+      where += in.empty() ? " AND 1 = 0" : " AND i.organ_id IN (" + in + ")";
+      ints = *q.organs;
+    }
+    std::string dir = q.descending ? " DESC" : "";
+    std::string order = q.by_code ? "i.code" + dir : "i.name" + dir + ", i.id" + dir;
+    return page_of(*s, where, texts, ints, offset, limit, order);
   });
 }
 
@@ -360,6 +405,19 @@ Result<std::vector<ItemVersion>> ItemCatalogue::versions(long long item_id) {
         std::string("SELECT ") + kVersionColumns +
             " FROM svc_item_versions WHERE item_id = :i ORDER BY version DESC",
         [&](const soci::row& r) { out.push_back(version_from_row(r)); }, item_id);
+    return out;
+  });
+}
+
+Result<std::optional<ServiceItem>> ItemCatalogue::version_item(long long item_id, int version) {
+  return db::guarded([&]() -> Result<std::optional<ServiceItem>> {
+    auto s = db_.acquire();
+    std::optional<ServiceItem> out;
+    db::query(
+        *s,
+        std::string("SELECT ") + kVersionColumns +
+            " FROM svc_item_versions WHERE item_id = :i AND version = :v",
+        [&](const soci::row& r) { out = version_from_row(r).item; }, item_id, version);
     return out;
   });
 }

@@ -43,8 +43,10 @@ struct ItemVersion {
 struct CatalogueEntry {
   long long id = 0;
   std::string code;
+  std::string name;        // of the published version; of the latest until one is published
   long long organ_id = 0;  // 实施主体
   int latest_version = 0;
+  VersionState latest_state = VersionState::draft;
   int published_version = 0;  // 0: never published, or retired
   bool retired = false;
   std::string retired_reason;
@@ -59,8 +61,26 @@ struct CatalogueFilter {
   std::string query;                 // part of the name or the code
 };
 
+// What the intranet's list of items asks for.
+struct CatalogueQuery {
+  std::optional<std::vector<long long>> organs;  // the organs whose items; nullopt: every organ
+  std::string query;                             // part of the name or the code, literally
+  std::optional<VersionState> state;             // of the latest version (published: not retired)
+  bool retired = false;                          // only items taken off the portal
+  bool by_code = false;                          // ordered by code, else by name
+  bool descending = false;
+};
+
+// What save_draft does besides saving the draft.
+struct DraftOptions {
+  bool create = false;    // a new item: "services.catalogue.code_taken" when the code is in use
+  bool submit = false;    // submit the draft for review too, in the same transaction
+  int base_version = -1;  // ≥ 0: the latest version the editor started from;
+                          // "services.catalogue.changed" when another version came since
+};
+
 struct CataloguePage {
-  std::vector<CatalogueEntry> entries;  // by name
+  std::vector<CatalogueEntry> entries;  // by name, or as the query orders them
   long long total = 0;
 };
 
@@ -73,9 +93,9 @@ class ItemCatalogue {
   // save, identified by its code). A draft that is already open is replaced,
   // not stacked. Fails with "services.catalogue.in_review" while a version
   // awaits review, "services.catalogue.other_organ" when the code belongs to
-  // another organ's item.
+  // another organ's item; see DraftOptions for the rest.
   Result<ItemVersion> save_draft(const ServiceItem& item, long long organ_id,
-                                 const audit::AuditEvent& who);
+                                 const audit::AuditEvent& who, DraftOptions options = {});
   // Submits the open draft for review.
   Result<ItemVersion> submit(long long item_id, const audit::AuditEvent& who);
   // Publishes (approve) or rejects, with a note, the version under review.
@@ -94,8 +114,12 @@ class ItemCatalogue {
   Result<CataloguePage> list_published(const CatalogueFilter& filter, int offset, int limit);
   // Every item of an organ (0: all), for the intranet's list, by name.
   Result<CataloguePage> list_all(long long organ_id, int offset, int limit);
+  // The items the query picks, drafts and retired items too (the intranet's list).
+  Result<CataloguePage> list_items(const CatalogueQuery& query, int offset, int limit);
   // The versions of an item, newest first.
   Result<std::vector<ItemVersion>> versions(long long item_id);
+  // One version of an item (what a case was applied for), or nullopt.
+  Result<std::optional<ServiceItem>> version_item(long long item_id, int version);
 
  private:
   db::Database& db_;

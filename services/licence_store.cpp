@@ -74,35 +74,6 @@ std::vector<Licence> select(soci::session& s, const std::string& where, const T&
   return out;
 }
 
-// A form value as it stands on a licence.
-std::string value_text(const nlohmann::json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_number_integer()) return std::to_string(v.get<long long>());
-  if (v.is_number()) return v.dump();
-  if (v.is_boolean()) return v.get<bool>() ? "是" : "否";
-  if (v.is_array()) {
-    std::string out;
-    for (const auto& x : v) out += (out.empty() ? "" : "、") + value_text(x);
-    return out;
-  }
-  if (v.is_object()) {
-    if (v.contains("division_name")) return v.value("division_name", "") + v.value("detail", "");
-    if (v.contains("name")) return v.value("name", "");
-  }
-  return "";
-}
-
-// The value of "field" or "group.field" in a form's values.
-nlohmann::json value_at(const nlohmann::json& values, const std::string& path) {
-  auto dot = path.find('.');
-  std::string top = path.substr(0, dot);
-  if (!values.contains(top)) return nullptr;
-  if (dot == std::string::npos) return values[top];
-  const auto& group = values[top];
-  std::string inner = path.substr(dot + 1);
-  return group.is_object() && group.contains(inner) ? group[inner] : nlohmann::json();
-}
-
 }  // namespace
 
 std::string_view licence_verdict_name(LicenceVerdict v) { return core::name_in(kVerdicts, v); }
@@ -149,11 +120,18 @@ std::string LicenceStore::today() const {
 Licence LicenceStore::issue(soci::session& s, const NewLicence& in, const audit::AuditEvent& who) {
   const CaseRecord& c = *in.record;
   const LicenceTemplate& t = *in.licence;
+  nlohmann::json values = c.values;
+  std::string holder_name = c.subject, holder_code = in.holder_code;
+  if (in.registered.is_object()) {
+    values["registered"] = in.registered;
+    holder_code = in.registered.value("credit_code", holder_code);
+    holder_name = in.registered.value("name", holder_name);
+  }
   nlohmann::json entries = nlohmann::json::array();
   for (const auto& e : t.elements)
     entries.push_back({{"element", e.element},
                        {"label", e.label},
-                       {"value", value_text(value_at(c.values, e.from))}});
+                       {"value", form_value_text(form_value_at(values, e.from))}});
   std::string issued = today(), until;
   if (t.valid_years > 0) {
     auto day = *core::parse_iso_date(issued);
@@ -173,7 +151,7 @@ Licence LicenceStore::issue(soci::session& s, const NewLicence& in, const audit:
       "issuer_name, issuer_code, case_id, case_number, pdf_ref, state, revoked_at, "
       "revoked_reason, revoked_by, created_at) VALUES (:i, :k, :n, :t, :h, :hc, :ha, :e, :d, :u, "
       ":o, :on, :oc, :c, :cn, :p, :s, :r1, :r2, :r3, :a) RETURNING id",
-      placeholder, t.key, t.name, t.type_code, c.subject, in.holder_code, c.applicant, dump, issued,
+      placeholder, t.key, t.name, t.type_code, holder_name, holder_code, c.applicant, dump, issued,
       until, c.organ_id, in.issuer_name, in.issuer_code, c.id, c.number, empty, state, empty, empty,
       empty, at);
   // The licence number: the year of issue and the row id, unique by construction.

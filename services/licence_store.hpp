@@ -73,6 +73,9 @@ struct NewLicence {
   const LicenceTemplate* licence = nullptr;
   std::string issuer_name, issuer_code;  // the implementing organ
   std::string holder_code;
+  // A market entity the case registered ({credit_code, name}) or null: it is
+  // then the holder, and elements may take "registered.credit_code".
+  nlohmann::json registered;
 };
 
 class LicenceStore {

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "services/registry_steps.hpp"
+
 namespace yiwang::services {
 
 OnlineServices::OnlineServices(const OnlineServicesParts& p)
@@ -23,9 +25,11 @@ OnlineServices::OnlineServices(const OnlineServicesParts& p)
              const std::string& actor) {
         if (maker_) maker_(s, c, kind, actor);
       },
-      [this](soci::session& s, const CaseRecord& c, const std::string& actor) {
-        if (issuer_) issuer_(s, c, actor);
+      [this](soci::session& s, const CaseRecord& c, const nlohmann::json& registered,
+             const std::string& actor) {
+        if (issuer_) issuer_(s, c, registered, actor);
       });
+  register_registry_steps(p.engine, {cases_, p.items, p.registry, p.organs, p.catalogue});
 }
 
 std::vector<db::Migration> OnlineServices::migrations() {

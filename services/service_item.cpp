@@ -1,6 +1,8 @@
 #include "services/service_item.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <regex>
 #include <set>
 #include <utility>
@@ -33,11 +35,18 @@ constexpr std::array<std::pair<MaterialForm, std::string_view>, 3> kForms{{
     {MaterialForm::electronic, "electronic"},
 }};
 
-const std::set<std::string, std::less<>> kKeys{
-    "code",      "name",           "type",          "legal_basis",        "conditions", "materials",
-    "procedure", "statutory_days", "promised_days", "special_procedures", "fees",       "place",
-    "hours",     "visits",         "phone",         "complaint_phone",    "faq",        "audience",
-    "themes",    "process_key",    "form",          "issues_licence",     "licence"};
+const std::set<std::string, std::less<>> kKeys{"code",          "name",
+                                               "type",          "legal_basis",
+                                               "conditions",    "materials",
+                                               "procedure",     "statutory_days",
+                                               "promised_days", "special_procedures",
+                                               "fees",          "place",
+                                               "hours",         "visits",
+                                               "phone",         "complaint_phone",
+                                               "faq",           "audience",
+                                               "themes",        "process_key",
+                                               "form",          "issues_licence",
+                                               "licence",       "registers_entity"};
 
 // Collects every problem of an item, each named by its element.
 class Reader {
@@ -159,8 +168,48 @@ class Reader {
     questions(j, item);
     form(j, item);
     materials(j, item);
+    registration(j, item);
     licence(j, item);
     return item;
+  }
+
+  // The legal-entity record an approved case registers: the category and,
+  // for each element, a text field of the form or a fixed "=text".
+  void registration(const nlohmann::json& j, ServiceItem& item) {
+    auto it = j.find("registers_entity");
+    if (it == j.end() || it->is_null()) return;
+    if (!it->is_object()) {
+      problem("services.item.not_object", "registers_entity");
+      return;
+    }
+    EntityRegistration r;
+    std::string category = text(*it, "category", "registers_entity.category", 1, true);
+    if (category != "1" && category != "2" && category != "3")
+      problem("services.item.bad_entity_category", "registers_entity.category");
+    else
+      r.category = category[0];
+    auto elements = it->find("elements");
+    if (elements == it->end() || !elements->is_object()) {
+      problem("services.item.not_object", "registers_entity.elements");
+      return;
+    }
+    for (const auto& [name, value] : elements->items()) {
+      std::string path = "registers_entity.elements." + core::cut_utf8(name, 40);
+      if (std::find(kEntityElements.begin(), kEntityElements.end(), name) ==
+          kEntityElements.end()) {
+        problem("services.item.unknown_key", path, {{"key", core::cut_utf8(name, 40)}});
+        continue;
+      }
+      std::string source = text(*elements, name.c_str(), path, 100, true);
+      if (source.empty()) continue;
+      if (source[0] != '=' && !licence_source_ok(item.form, source))
+        problem("services.item.bad_licence_source", path, {{"from", source}});
+      r.elements[name] = source;
+    }
+    for (const char* needed : {"name", "kind", "legal_representative"})
+      if (!r.elements.contains(needed))
+        problem("services.item.required", std::string("registers_entity.elements.") + needed);
+    item.registers_entity = std::move(r);
   }
 
   // The licence template: its key, name and type code, its validity, and
@@ -207,7 +256,8 @@ class Reader {
         for (const auto& earlier : t.elements)
           if (earlier.element == out.element)
             problem("services.item.duplicate_element", path + ".element");
-        if (!out.from.empty() && !licence_source_ok(item.form, out.from))
+        bool registered = item.registers_entity && out.from == "registered.credit_code";
+        if (!out.from.empty() && !registered && !licence_source_ok(item.form, out.from))
           problem("services.item.bad_licence_source", path + ".from", {{"from", out.from}});
         t.elements.push_back(std::move(out));
       }
@@ -386,7 +436,42 @@ nlohmann::json service_item_json(const ServiceItem& item) {
                       {"valid_years", item.licence->valid_years},
                       {"elements", elements}};
   }
+  if (item.registers_entity)
+    out["registers_entity"] = {{"category", std::string(1, item.registers_entity->category)},
+                               {"elements", item.registers_entity->elements}};
   return out;
+}
+
+nlohmann::json form_value_at(const nlohmann::json& values, const std::string& path) {
+  auto dot = path.find('.');
+  std::string top = path.substr(0, dot);
+  if (!values.is_object() || !values.contains(top)) return nullptr;
+  if (dot == std::string::npos) return values[top];
+  const auto& group = values[top];
+  std::string inner = path.substr(dot + 1);
+  return group.is_object() && group.contains(inner) ? group[inner] : nlohmann::json();
+}
+
+std::string form_value_text(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_integer()) return std::to_string(v.get<long long>());
+  if (v.is_number()) {
+    // A whole amount reads as one ("100", not "100.0").
+    double d = v.get<double>();
+    if (std::abs(d) < 1e15 && d == std::floor(d)) return std::to_string(static_cast<long long>(d));
+    return v.dump();
+  }
+  if (v.is_boolean()) return v.get<bool>() ? "是" : "否";
+  if (v.is_array()) {
+    std::string out;
+    for (const auto& x : v) out += (out.empty() ? "" : "、") + form_value_text(x);
+    return out;
+  }
+  if (v.is_object()) {
+    if (v.contains("division_name")) return v.value("division_name", "") + v.value("detail", "");
+    if (v.contains("name")) return v.value("name", "");
+  }
+  return "";
 }
 
 }  // namespace yiwang::services

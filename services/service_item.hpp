@@ -10,7 +10,9 @@
 // element and the rule, so a wrong item never reaches the portal.
 #pragma once
 
+#include <array>
 #include <expected>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,6 +79,24 @@ struct LicenceTemplate {
   std::vector<LicenceElement> elements;  // 1 … kMaxLicenceElements
 };
 
+// What an item whose approval registers a market entity (企业开办, 个体工商户
+// 设立登记) writes into the legal-entity records (registry/base_registry.hpp):
+// each element of the record from a field of the form ("company_name",
+// "group.field") or a fixed text ("=个体工商户"). The new entity gets a
+// 统一社会信用代码 with 登记管理部门 9 (工商) and this 机构类别; licences of
+// the same item may show it through the element source "registered.credit_code".
+struct EntityRegistration {
+  char category = '1';  // 1 企业, 2 个体工商户, 3 农民专业合作社
+  // name, kind and legal_representative always; registered_capital, address,
+  // business_scope and phone when the item has them.
+  std::map<std::string, std::string> elements;
+};
+
+// The record elements EntityRegistration may fill, in order.
+inline constexpr std::array<std::string_view, 7> kEntityElements{
+    "name",           "kind", "legal_representative", "registered_capital", "address",
+    "business_scope", "phone"};
+
 struct ServiceItem {
   std::string code;  // 事项编码: 1–40 of 0-9 A-Z and '-'
   std::string name;
@@ -101,6 +121,7 @@ struct ServiceItem {
   forms::FormSchema form;
   bool issues_licence = false;  // ends in an electronic licence (then `licence` is set)
   std::optional<LicenceTemplate> licence;
+  std::optional<EntityRegistration> registers_entity;
 };
 
 // Bounds of the elements, also shown to the administrator.
@@ -119,5 +140,11 @@ std::expected<ServiceItem, std::vector<Error>> parse_service_item(const nlohmann
 
 // The item as JSON again (what parse_service_item accepts).
 nlohmann::json service_item_json(const ServiceItem& item);
+
+// The value of "field" or "group.field" in a form's values (null when absent).
+nlohmann::json form_value_at(const nlohmann::json& values, const std::string& path);
+// A form value as text on a licence or a record: numbers as typed, a choice
+// list joined with "、", an address as division and detail, yes/no as 是/否.
+std::string form_value_text(const nlohmann::json& value);
 
 }  // namespace yiwang::services

@@ -35,7 +35,8 @@ struct ServicePages {
 
 void register_service_routes(http::Router& router, ServicePages& pages);
 // The navigation links: 我的办件, 我的证照 and 消息中心 for citizens and
-// enterprises on the portal; 电子证照 for holders of services.licence.manage.
+// enterprises on the portal; 电子证照 for holders of services.licence.manage,
+// 事项库 and 事项审核 for holders of services.item.edit and services.item.review.
 void add_service_nav(render::PageRenderer& pages);
 // The business forms of the case process's task pages.
 void register_case_task_forms(workflow::TaskForms& forms, ServicePages& pages);

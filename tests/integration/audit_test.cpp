@@ -172,9 +172,10 @@ TEST(Audit, CommandLineActionsAreAudited) {
   // created, the role 用印人员 and its grant to 张伟), the demo document
   // flow (3 roles and their 4 grants, 发文办理, 差评整改 and the four service
   // processes deployed, one document started and its 拟稿 completed) and the
-  // demo online services (4 roles and 13 grants; 4 items each saved,
-  // submitted and published).
-  EXPECT_NE(ok.second.find("共 177 条记录"), std::string::npos) << ok.second;
+  // demo online services (6 roles and 20 grants; 4 items each saved,
+  // submitted and published) and the demo's base records (3 people, 4
+  // enterprises).
+  EXPECT_NE(ok.second.find("共 193 条记录"), std::string::npos) << ok.second;
   {
     yiwang::db::Options o;
     o.url = "sqlite:" + d + "/yiwang.db";

@@ -26,6 +26,7 @@
 #include "http/percent_encoding.hpp"
 #include "http/router.hpp"
 #include "identity/permissions.hpp"
+#include "services/service_item.hpp"
 #include "tests/support/test_server.hpp"
 
 using namespace yiwang;
@@ -133,6 +134,31 @@ class AuthorizationMatrixTest : public ::testing::Test {
       *seal = made->id;
       *cert = made->certificate_id;
     }
+    // A draft of B's in the service catalogue (事项库).
+    auto item = services::parse_service_item(
+        {{"code", "MATRIX-001"},
+         {"name", "矩阵测试事项"},
+         {"type", "public_service"},
+         {"legal_basis", "《示范条例》第一条"},
+         {"conditions", "符合条件"},
+         {"procedure", "申请、受理、决定"},
+         {"statutory_days", 20},
+         {"promised_days", 10},
+         {"fees", "不收费"},
+         {"place", "政务服务中心"},
+         {"hours", "工作日"},
+         {"visits", 1},
+         {"phone", "12345"},
+         {"complaint_phone", "12345"},
+         {"audience", "both"},
+         {"process_key", "matrix"},
+         {"form",
+          {{"title", "申请表"},
+           {"fields", {{{"name", "reason"}, {"type", "text"}, {"label", "事由"}}}}}}});
+    ASSERT_TRUE(item);
+    auto draft = app.service_items().save_draft(*item, organ_b_, by("test"));
+    ASSERT_TRUE(draft) << draft.error().key;
+    item_b_ = draft->item_id;
     // Objects the state-changing routes may act on: a spare role, and a grant
     // and a session of C's civil servant, who is no actor of the matrix.
     auto spare = app.roles().create_role({"临时角色", "", grantable}, by("secadmin"));
@@ -315,6 +341,13 @@ class AuthorizationMatrixTest : public ::testing::Test {
           value = name == "number" ? "SQ20260101999999"
                   : name == "ref"  ? std::string(64, '0')
                                    : "1";
+        } else if (name == "id" && (previous == "catalogue" || previous == "review")) {
+          // The service catalogue's items: B's draft, for reading and for
+          // the forms, which refuse the empty form without a change. An
+          // item outside one's organs is "not found".
+          out.organ = organ_b_;
+          out.hides = true;
+          value = std::to_string(item_b_);
         } else if (name == "key" && previous == "definitions") {
           value = "no_such_process";
         } else if (name == "file") {
@@ -430,6 +463,7 @@ class AuthorizationMatrixTest : public ::testing::Test {
   long long staff_a_ = 0, staff_b_ = 0, staff_c_ = 0, citizen_ = 0, enterprise_ = 0;
   long long role_ = 0, spare_role_ = 0, spare_grant_ = 0, spare_session_ = 0;
   long long seal_b_ = 0, seal_c_ = 0, certificate_b_ = 0, certificate_c_ = 0;
+  long long item_b_ = 0;
   std::vector<Actor> actors_;
 };
 
@@ -476,6 +510,15 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAnswersOnlyTheRolesItIsMeantFor) {
       {Zone::intranet, "POST", "/workflow/admin/tasks/{id}/reassign"},
       {Zone::intranet, "GET", "/admin/workflow/definitions/{key}/{file}"},
       {Zone::intranet, "POST", "/admin/workflow/definitions"},
+      {Zone::intranet, "GET", "/services/catalogue"},
+      {Zone::intranet, "GET", "/services/catalogue/new"},
+      {Zone::intranet, "POST", "/services/catalogue/new"},
+      {Zone::intranet, "GET", "/services/catalogue/{id}"},
+      {Zone::intranet, "POST", "/services/catalogue/{id}"},
+      {Zone::intranet, "POST", "/services/catalogue/{id}/retire"},
+      {Zone::intranet, "GET", "/services/review"},
+      {Zone::intranet, "GET", "/services/review/{id}"},
+      {Zone::intranet, "POST", "/services/review/{id}"},
       {Zone::intranet, "GET", "/api/v1/workflow/tasks"},
       {Zone::intranet, "POST", "/api/v1/workflow/tasks/{id}/complete"},
       {Zone::intranet, "GET", "/api/v1/identity/me"},

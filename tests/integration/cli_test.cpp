@@ -134,9 +134,9 @@ TEST(Cli, DemoCreatesStaffAccountsWithRolesOnce) {
   auto roles = app->roles().roles();
   ASSERT_TRUE(roles);
   // the staff role, the seal users' role (the CA exists after init), the
-  // three roles of the demo document flow and the four of online services
-  // (受理窗口, 审批, 差评整改, 证照管理员)
-  ASSERT_EQ(roles->size(), 9u);
+  // three roles of the demo document flow and the six of online services
+  // (受理窗口, 审批, 差评整改, 证照管理员, 事项编辑, 事项审核)
+  ASSERT_EQ(roles->size(), 11u);
   auto staff_role = std::find_if(roles->begin(), roles->end(), [](const auto& r) {
     return r.name == yiwang::app::kDemoStaffRole;
   });

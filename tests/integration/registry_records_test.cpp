@@ -3,6 +3,8 @@
 // status changes, look-up by name, and every field's rule.
 #include <gtest/gtest.h>
 
+#include "audit/audit_log.hpp"
+#include "core/china_time.hpp"
 #include "core/identifier.hpp"
 #include "crypto/keyring.hpp"
 #include "db/migration.hpp"
@@ -38,9 +40,9 @@ struct World {
   std::unique_ptr<registry::RegistryStore> store;
 
   bool ready() {
-    db = test::open_migrated(tdb,
-                             {crypto::Keyring::migrations(), registry::DivisionStore::migrations(),
-                              registry::RegistryStore::migrations()});
+    db = test::open_migrated(
+        tdb, {audit::AuditLog::migrations(), crypto::Keyring::migrations(),
+              registry::DivisionStore::migrations(), registry::RegistryStore::migrations()});
     if (!db) return false;
     keys = std::make_unique<crypto::Keyring>(
         *db, crypto::Secret("the master secret of the registry test, 32+ bytes"));
@@ -213,4 +215,92 @@ TEST(RegistryRecords, AnEnterprisesFieldsAreCheckedAndNamed) {
   int n = 0;
   *w.db->acquire() << "SELECT COUNT(*) FROM registry_entities", soci::into(n);
   EXPECT_EQ(n, 0);  // nothing stored by the refusals
+}
+
+// Credit codes for entities registered here: valid, of the category and
+// division asked for, and never one the records hold already.
+TEST(RegistryRecords, NewCreditCodesAreValidAndFree) {
+  World w;
+  if (!w.ready()) GTEST_SKIP() << "engine unavailable";
+  auto code = [&](char category, const std::string& division, long long serial) {
+    auto r = w.db->transaction([&](soci::session& s) -> Result<std::string> {
+      return w.store->new_credit_code(s, category, division, serial);
+    });
+    return r ? *r : std::string("error");
+  };
+  std::string first = code('1', "350102", 7);
+  EXPECT_EQ(first, core::make_uscc('9', '1', "350102", "MA000007"));
+  EXPECT_EQ(core::check_identifier(core::IdKind::uscc, first, {}, core::china_today()).status,
+            core::IdStatus::valid);
+  EXPECT_EQ(code('2', "350102", 7).substr(0, 2), "92");
+  // Taken codes are skipped.
+  ASSERT_TRUE(w.put(company(first, "甲公司")));
+  ASSERT_TRUE(w.put(company(core::make_uscc('9', '1', "350102", "MA000008"), "乙公司")));
+  EXPECT_EQ(code('1', "350102", 7), core::make_uscc('9', '1', "350102", "MA000009"));
+  // Serials wrap within six digits.
+  EXPECT_EQ(code('1', "350102", 1000003), core::make_uscc('9', '1', "350102", "MA000003"));
+  EXPECT_EQ(code('1', "3501", 7), "");  // not a division
+}
+
+// 实名核验 of registrations: recorded people and enterprises must match,
+// new citizens are recorded (audited), unrecorded enterprises pass.
+TEST(RegistryRecords, RegistrationsAreCheckedAgainstTheRecords) {
+  World w;
+  if (!w.ready()) GTEST_SKIP() << "engine unavailable";
+  audit::AuditEvent who;
+  who.account = "new.citizen";
+  who.organ = "-";
+  who.source = "test";
+  auto check = [&](const registry::Registrant& r) {
+    return w.db->transaction(
+        [&](soci::session& s) { return w.store->check_registration(s, r, who); });
+  };
+  std::string id = citizen("35010219900307152");
+  ASSERT_TRUE(check({true, id, "陈六", "13800138000", "chen@example.cn", "示范路1号"}));
+  auto recorded = w.store->person(id);
+  ASSERT_TRUE(recorded && *recorded);
+  EXPECT_EQ((*recorded)->name, "陈六");
+  EXPECT_EQ((*recorded)->source, "registration");
+  EXPECT_EQ((*recorded)->phone, "13800138000");
+  long long audited = 0;
+  {
+    auto s = w.db->acquire();
+    std::string object = "person:350102********" + id.substr(14);
+    *s << "SELECT COUNT(*) FROM audit_records WHERE event = 'registry.person.recorded' AND object "
+          "= "
+          ":o",
+        soci::use(object), soci::into(audited);
+  }
+  EXPECT_EQ(audited, 1);
+  // The same number under another name is refused; the recorded name passes.
+  auto other = check({true, id, "陈七", "", "", ""});
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().key, "registry.registration.name_mismatch");
+  EXPECT_EQ(other.error().field, "real_name");
+  EXPECT_TRUE(check({true, id, "陈六", "", "", ""}));
+  // A bad field of a new record is refused with its field, and nothing is recorded.
+  std::string id2 = citizen("35010219900307160");
+  auto bad = check({true, id2, "陈八", "12345", "", ""});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().field, "phone");
+  EXPECT_FALSE(w.store->person(id2)->has_value());
+
+  std::string code = credit("MA0000AB");
+  EXPECT_TRUE(check({false, code, "未登记公司", "", "", ""}));  // not recorded: not ours to judge
+  EXPECT_FALSE(w.store->entity(code)->has_value());
+  ASSERT_TRUE(w.put(company(code, "登记公司")));
+  EXPECT_TRUE(check({false, code, "登记公司", "", "", ""}));
+  auto misnamed = check({false, code, "别的公司", "", "", ""});
+  ASSERT_FALSE(misnamed);
+  EXPECT_EQ(misnamed.error().key, "registry.registration.entity_name_mismatch");
+  EXPECT_EQ(misnamed.error().field, "enterprise_name");
+  for (auto [status, key] : {std::pair{EntityStatus::cancelled, "entity_cancelled"},
+                             std::pair{EntityStatus::revoked, "entity_revoked"}}) {
+    ASSERT_TRUE(w.db->transaction(
+        [&](soci::session& s) { return w.store->set_entity_status(s, code, status, "测试"); }));
+    auto refused = check({false, code, "登记公司", "", "", ""});
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().key, std::string("registry.registration.") + key);
+    EXPECT_EQ(refused.error().field, "credit_code");
+  }
 }

@@ -5,7 +5,9 @@
 // sees the case on the intranet task page with its materials and asks for a
 // correction; the enterprise reads what is missing, corrects it and follows
 // the case. Nobody else sees the case or its files.
+#include <fstream>
 #include <regex>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -369,4 +371,92 @@ TEST_F(ServicePagesTest, TheLicenceIsInTheWalletAndAnyoneCanVerifyIt) {
       server_->get(Zone::internet, "/licences/verify?id=%3Cscript%3Ealert(1)%3C/script%3E");
   EXPECT_EQ(hostile.status, 200);
   EXPECT_FALSE(contains(hostile.body, "<script>alert(1)"));
+}
+
+// With registry.check_applicant before the window's task (as the demo's
+// 出口退税申报 has it), the clerk's task page says what the legal-entity
+// records hold; for a deregistered company the reason for 不予受理 is ready.
+TEST_F(ServicePagesTest, TheWindowSeesTheRegistryCheck) {
+  auto& app = server_->app();
+  std::ifstream in(test::source_dir() / "tests/data/services/case_process.bpmn", std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string xml = text.str();
+  auto replace = [&](const std::string& from, const std::string& to) {
+    auto at = xml.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    xml.replace(at, from.size(), to);
+  };
+  for (int i = 0; i < 4; ++i)
+    if (xml.find("{ORGAN_A}") != std::string::npos)
+      replace("{ORGAN_A}", world_.organ_a.credit_code);
+  for (int i = 0; i < 4; ++i)
+    if (xml.find("{ORGAN_B}") != std::string::npos)
+      replace("{ORGAN_B}", world_.organ_b.credit_code);
+  replace(R"(<bpmn:startEvent id="start" name="网上申请" />)",
+          R"(<bpmn:startEvent id="start" name="网上申请" />
+    <bpmn:serviceTask id="check" name="核验" yiwang:handler="registry.check_applicant" />)");
+  replace(R"(<bpmn:sequenceFlow id="f_start" sourceRef="start" targetRef="accept_review" />)",
+          R"(<bpmn:sequenceFlow id="f_start" sourceRef="start" targetRef="check" />
+    <bpmn:sequenceFlow id="f_check" sourceRef="check" targetRef="accept_review" />)");
+  ASSERT_TRUE(app.workflow().deploy(xml, test::workflow_actor("sysadmin")));
+
+  auto task_page = [&](const std::string& number) {
+    auto c = app.online().cases().find(number);
+    EXPECT_TRUE(c && *c);
+    auto tasks = app.workflow().open_tasks((*c)->instance_id);
+    EXPECT_TRUE(tasks && tasks->size() == 1u);
+    workflow::Actor clerk;
+    clerk.account = "chuang.kou";
+    EXPECT_TRUE(app.workflow().claim(tasks->front().id, clerk));
+    return get("chuang.kou", "/workflow/tasks/" + std::to_string(tasks->front().id),
+               Zone::intranet);
+  };
+  auto page = task_page(submit_case());
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_TRUE(contains(page.body, "统一社会信用代码 " + std::string(kCreditCode) +
+                                      " 已在法人库登记，登记状态为存续。"))
+      << page.body;
+  EXPECT_TRUE(contains(page.body, "aria-describedby=\"svc-reason-hint\"></textarea>"));
+
+  auto cancelled = app.database().transaction([&](soci::session& s) {
+    return app.base_registry().set_entity_status(s, kCreditCode, registry::EntityStatus::cancelled,
+                                                 "决议解散");
+  });
+  ASSERT_TRUE(cancelled) << cancelled.error().key;
+  page = task_page(submit_case());
+  ASSERT_EQ(page.status, 200) << page.body;
+  std::string reason =
+      "统一社会信用代码 " + std::string(kCreditCode) + " 对应的市场主体已注销，不能办理本事项。";
+  EXPECT_TRUE(contains(page.body, "class=\"result warn\"")) << page.body;
+  EXPECT_TRUE(contains(page.body, "aria-describedby=\"svc-reason-hint\">" + reason + "</textarea>"))
+      << page.body;
+}
+
+// A file that came with a refused form is listed as kept, and it is: the
+// page carries a draft that holds it, and the corrected submission has it.
+TEST_F(ServicePagesTest, FilesOfARefusedFormAreKeptForTheNextTry) {
+  auto parts = good();
+  parts[3].data = "123";  // contact: not a phone number
+  auto refused = post("acme", "/services/items/TEST-LIC-001/apply", parts);
+  ASSERT_EQ(refused.status, 400) << refused.body;
+  EXPECT_TRUE(contains(refused.body, "场所.pdf"));
+  std::smatch m;
+  ASSERT_TRUE(
+      std::regex_search(refused.body, m, std::regex("name=\"draft\" value=\"([1-9][0-9]*)\"")))
+      << refused.body;
+  std::string draft = m[1].str();
+  auto again = post("acme", "/services/items/TEST-LIC-001/apply",
+                    {{.name = "_action", .data = "submit"},
+                     {.name = "draft", .data = draft},
+                     {.name = "scope", .data = "软件开发"},
+                     {.name = "contact", .data = "13800138001"}});
+  ASSERT_EQ(again.status, 303) << again.body;
+  std::string location = again.header("location");
+  ASSERT_TRUE(std::regex_search(location, m, std::regex("/services/cases/(SQ[0-9]+)")));
+  auto c = server_->app().online().cases().find(m[1].str());
+  ASSERT_TRUE(c && *c);
+  ASSERT_TRUE((*c)->values["premises"].is_array()) << (*c)->values.dump();
+  ASSERT_EQ((*c)->values["premises"].size(), 1u);
+  EXPECT_EQ((*c)->values["premises"][0]["name"], "场所.pdf");
 }

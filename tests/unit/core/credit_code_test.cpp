@@ -37,6 +37,22 @@ TEST(UsccCheckChar, ComputedByHand) {
   EXPECT_EQ(uscc_check_char("91350100M000100Y"), '\0');
 }
 
+TEST(MakeUscc, PutsAValidCodeTogether) {
+  // The code of the example above, from its parts.
+  EXPECT_EQ(make_uscc('9', '1', "350100", "M000100Y"), "91350100M000100Y43");
+  EXPECT_EQ(make_uscc('9', '1', "350102", "MA100001"), "91350102MA1000017E");
+  for (int n : {0, 1, 42, 999999}) {
+    std::string body = "MA" + std::to_string(1000000 + n).substr(1);
+    std::string code = make_uscc('9', '2', "350103", body);
+    EXPECT_EQ(check(code).status, IdStatus::valid) << code;
+    EXPECT_EQ(code.substr(0, 16), "92350103" + body);
+  }
+  EXPECT_EQ(make_uscc('9', '1', "35010", "MA100001"), "");   // division of 5 digits
+  EXPECT_EQ(make_uscc('9', '1', "350102", "MA10000"), "");   // body of 7 characters
+  EXPECT_EQ(make_uscc('9', '1', "350102", "MA10000!"), "");  // not in the charset
+  EXPECT_EQ(make_uscc('9', 'I', "350102", "MA100001"), "");  // I is not in the charset
+}
+
 TEST(UsccCharset, ThirtyOneCharacters) {
   EXPECT_EQ(uscc_charset().size(), 31u);
   for (char c : std::string_view("IOZSV")) {

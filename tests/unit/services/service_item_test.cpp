@@ -188,7 +188,7 @@ TEST(ServiceItem, EveryMessageExistsInBothLanguages) {
                                 "bad_material_form",  "material_field",
                                 "duplicate_material", "licence_required",
                                 "bad_licence_key",    "duplicate_element",
-                                "bad_licence_source"})
+                                "bad_licence_source", "bad_entity_category"})
     EXPECT_TRUE(zh.contains("services.item." + key) && en.contains("services.item." + key)) << key;
 }
 
@@ -226,6 +226,89 @@ TEST(ServiceItem, TheLicenceTemplateIsChecked) {
   EXPECT_TRUE(HasProblem(
       licence([](json& l) { l["elements"][0]["label"] = "<script>" + std::string(30, 'x'); }),
       "services.item.text_too_long", "licence.elements.0.label"));
+}
+
+// An item that registers a market entity names, for each element of the
+// record, a text field of its form or a fixed "=text"; only such an item's
+// licence may show the new credit code.
+TEST(ServiceItem, TheEntityRegistrationIsChecked) {
+  json j = start_up();
+  j["form"]["fields"].push_back({{"name", "capital"},
+                                 {"type", "number"},
+                                 {"label", "注册资本"},
+                                 {"unit", "万元"},
+                                 {"required", true}});
+  j["registers_entity"] = {{"category", "1"},
+                           {"elements",
+                            {{"name", "company_name"},
+                             {"kind", "=有限责任公司"},
+                             {"legal_representative", "company_name"},
+                             {"registered_capital", "capital"}}}};
+  j["licence"]["elements"].push_back({{"element", "credit_code"},
+                                      {"label", "统一社会信用代码"},
+                                      {"from", "registered.credit_code"}});
+  auto item = parse_service_item(j);
+  ASSERT_TRUE(item) << describe(item);
+  ASSERT_TRUE(item->registers_entity);
+  EXPECT_EQ(item->registers_entity->category, '1');
+  EXPECT_EQ(item->registers_entity->elements.at("kind"), "=有限责任公司");
+  auto again = parse_service_item(service_item_json(*item));
+  ASSERT_TRUE(again) << describe(again);
+  EXPECT_EQ(service_item_json(*again), service_item_json(*item));
+
+  auto changed = [&](auto change) {
+    json k = j;
+    change(k);
+    return parse_service_item(k);
+  };
+  EXPECT_TRUE(HasProblem(changed([](json& k) { k["registers_entity"]["category"] = "9"; }),
+                         "services.item.bad_entity_category", "registers_entity.category"));
+  EXPECT_TRUE(HasProblem(changed([](json& k) { k["registers_entity"]["category"] = nullptr; }),
+                         "services.item.text_required", "registers_entity.category"));
+  EXPECT_TRUE(HasProblem(changed([](json& k) { k["registers_entity"] = "yes"; }),
+                         "services.item.not_object", "registers_entity"));
+  EXPECT_TRUE(HasProblem(changed([](json& k) { k["registers_entity"].erase("elements"); }),
+                         "services.item.not_object", "registers_entity.elements"));
+  EXPECT_TRUE(HasProblem(
+      changed([](json& k) { k["registers_entity"]["elements"]["owner"] = "company_name"; }),
+      "services.item.unknown_key", "registers_entity.elements.owner"));
+  EXPECT_TRUE(HasProblem(
+      changed([](json& k) { k["registers_entity"]["elements"].erase("legal_representative"); }),
+      "services.item.required", "registers_entity.elements.legal_representative"));
+  EXPECT_TRUE(
+      HasProblem(changed([](json& k) { k["registers_entity"]["elements"]["name"] = "charter"; }),
+                 "services.item.bad_licence_source", "registers_entity.elements.name"));
+  EXPECT_TRUE(
+      HasProblem(changed([](json& k) { k["registers_entity"]["elements"]["name"] = "no_such"; }),
+                 "services.item.bad_licence_source", "registers_entity.elements.name"));
+  EXPECT_TRUE(HasProblem(changed([](json& k) { k["registers_entity"]["elements"]["name"] = ""; }),
+                         "services.item.text_required", "registers_entity.elements.name"));
+  // Without a registration the licence cannot show a registered credit code.
+  EXPECT_TRUE(HasProblem(changed([](json& k) { k.erase("registers_entity"); }),
+                         "services.item.bad_licence_source", "licence.elements.1.from"));
+}
+
+TEST(ServiceItem, FormValuesReadAsText) {
+  json values = {{"name", "示范"},
+                 {"capital", 100},
+                 {"rate", 2.5},
+                 {"whole", 100.0},
+                 {"agree", true},
+                 {"kinds", {"甲", "乙"}},
+                 {"office", {{"division_name", "示范市鼓楼区"}, {"detail", "中山路1号"}}},
+                 {"group", {{"inner", "内"}}}};
+  EXPECT_EQ(form_value_text(form_value_at(values, "name")), "示范");
+  EXPECT_EQ(form_value_text(form_value_at(values, "capital")), "100");
+  EXPECT_EQ(form_value_text(form_value_at(values, "rate")), "2.5");
+  EXPECT_EQ(form_value_text(form_value_at(values, "whole")), "100");
+  EXPECT_EQ(form_value_text(form_value_at(values, "agree")), "是");
+  EXPECT_EQ(form_value_text(form_value_at(values, "kinds")), "甲、乙");
+  EXPECT_EQ(form_value_text(form_value_at(values, "office")), "示范市鼓楼区中山路1号");
+  EXPECT_EQ(form_value_text(form_value_at(values, "group.inner")), "内");
+  EXPECT_TRUE(form_value_at(values, "missing").is_null());
+  EXPECT_TRUE(form_value_at(values, "group.missing").is_null());
+  EXPECT_TRUE(form_value_at(values, "name.inner").is_null());
+  EXPECT_TRUE(form_value_at(json(), "name").is_null());
 }
 
 }  // namespace yiwang::services
