@@ -34,7 +34,8 @@ Result<nlohmann::json> task_model(ServicePages& p, const workflow::TaskFormConte
     model["check"] = {{"ok", check.value("active", false)},
                       {"text", applicant_check_text(ctx.pages.catalogue(), ctx.req.lang,
                                                     (*c)->applicant_code, check)}};
-    if (!check.value("active", false)) model["reason"] = vars.value("reason", "");
+    if (!check.value("active", false) && vars.contains("reason") && vars["reason"].is_string())
+      model["reason"] = vars["reason"];
   }
   if (auto item = item_of_case(p, **c)) {
     nlohmann::json materials = nlohmann::json::array();
