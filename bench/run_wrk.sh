@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# HTTP throughput of the rendered portal home page, against nginx serving the
-# same bytes as a static file.
+# HTTP throughput of a page of the Internet zone (the rendered portal home
+# page by default; URL_PATH for another one), against nginx serving the same
+# bytes as a static file.
 #
 # Starts `yiwang serve` (Release build, demo data, access log on) and nginx
 # (its own config in a temporary directory, access log on, keep-alive on) on
@@ -10,6 +11,9 @@
 #
 # Environment:
 #   THREADS (2)  CONNECTIONS (64)  DURATION (15, seconds)  WARMUP (3, seconds)
+#   URL_PATH     (/) the path to measure on both servers, e.g. /services or
+#                /api/v1/services/items/SF-QYKB-0001 (no query string); nginx
+#                serves yiwang's bytes from the same path, with yiwang's media type
 #   YIWANG_BIN   (build/release/yiwang; built with ninja when missing)
 #   NGINX_BIN    (/usr/sbin/nginx)
 #   NGINX_REUSEPORT=1  add `reuseport` to nginx's listen (one accept queue per
@@ -30,6 +34,7 @@ CONNECTIONS="${CONNECTIONS:-64}"
 DURATION="${DURATION:-15}"
 WARMUP="${WARMUP:-3}"
 NGINX_BIN="${NGINX_BIN:-/usr/sbin/nginx}"
+URL_PATH="${URL_PATH:-/}"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 YIWANG_BIN="${YIWANG_BIN:-$ROOT/build/release/yiwang}"
@@ -38,6 +43,9 @@ die() {
   echo "run_wrk.sh: $*" >&2
   exit 2
 }
+
+[[ "$URL_PATH" == /* && "$URL_PATH" != *[?#]* && "$URL_PATH" != *..* ]] ||
+  die "URL_PATH must be a path starting with / without a query string or '..': $URL_PATH"
 
 for tool in wrk curl python3 "$NGINX_BIN"; do
   command -v "$tool" >/dev/null 2>&1 || die "missing tool: $tool"
@@ -160,19 +168,24 @@ if [[ -z "$YIWANG_PORT" ]]; then
   cat "$TMP/yiwang.out" "$TMP/yiwang.err" >&2
   die "yiwang serve did not report its Internet zone port"
 fi
-YIWANG_URL="http://127.0.0.1:$YIWANG_PORT/"
-wait_http "$YIWANG_URL" "$YIWANG_PID" yiwang || {
+wait_http "http://127.0.0.1:$YIWANG_PORT/" "$YIWANG_PID" yiwang || {
   cat "$TMP/yiwang.err" >&2
   die "yiwang serve is not answering"
 }
+YIWANG_URL="http://127.0.0.1:$YIWANG_PORT$URL_PATH"
 
-# The exact bytes of the rendered home page, for nginx to serve.
+# The exact bytes of the page, for nginx to serve from the same path (a path
+# ending in / from its index.html), with the same media type.
 WWW="$TMP/www"
-mkdir -p "$WWW"
-curl --noproxy '*' -sS --fail -D "$TMP/yiwang.headers" -o "$WWW/index.html" "$YIWANG_URL" ||
+PAGE_FILE="$WWW$URL_PATH"
+[[ "$URL_PATH" == */ ]] && PAGE_FILE+="index.html"
+mkdir -p "$(dirname "$PAGE_FILE")"
+curl --noproxy '*' -sS --fail -D "$TMP/yiwang.headers" -o "$PAGE_FILE" "$YIWANG_URL" ||
   die "could not fetch $YIWANG_URL"
-PAGE_BYTES="$(wc -c <"$WWW/index.html")"
-((PAGE_BYTES > 0)) || die "empty home page"
+PAGE_BYTES="$(wc -c <"$PAGE_FILE")"
+((PAGE_BYTES > 0)) || die "empty page at $URL_PATH"
+MEDIA_TYPE="$(sed -n 's/^[Cc]ontent-[Tt]ype:[[:space:]]*\([^;[:space:]]*\).*/\1/p' "$TMP/yiwang.headers" | tail -n1)"
+[[ "$MEDIA_TYPE" =~ ^[a-z]+/[a-z0-9.+-]+$ ]] || MEDIA_TYPE=text/html
 
 # --- nginx --------------------------------------------------------------------
 NGINX_PORT="$(free_port)"
@@ -215,7 +228,7 @@ http {
     location / {
       root $WWW;
       index index.html;
-      default_type text/html;
+      default_type $MEDIA_TYPE;
     }
   }
 }
@@ -225,24 +238,26 @@ NGINX_ARGS=(-p "$TMP/nginx/" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/logs/erro
   { cat "$TMP/nginx-t.log" >&2; die "nginx rejected its configuration"; }
 "$NGINX_BIN" "${NGINX_ARGS[@]}" >"$TMP/nginx/logs/stdout.log" 2>&1 &
 NGINX_PID=$!
-NGINX_URL="http://127.0.0.1:$NGINX_PORT/"
+NGINX_URL="http://127.0.0.1:$NGINX_PORT$URL_PATH"
 wait_http "$NGINX_URL" "$NGINX_PID" nginx || {
   cat "$TMP/nginx/logs/error.log" "$TMP/nginx/logs/stdout.log" >&2 2>/dev/null
   die "nginx is not answering"
 }
 curl --noproxy '*' -sS --fail -o "$TMP/nginx-copy.html" "$NGINX_URL" || die "could not fetch $NGINX_URL"
-cmp -s "$WWW/index.html" "$TMP/nginx-copy.html" || die "nginx does not serve the same bytes"
+cmp -s "$PAGE_FILE" "$TMP/nginx-copy.html" || die "nginx does not serve the same bytes"
 
 # --- measurement --------------------------------------------------------------
 WRK_ARGS=(-t"$THREADS" -c"$CONNECTIONS")
 YIWANG_WRK_ARGS=()
 YIWANG_MODE="page cache"
+# Only routes marked cacheable are kept in the page cache (the home page is).
+[[ "$URL_PATH" != / ]] && YIWANG_MODE="page cache where the route allows it"
 if [[ "${BYPASS_CACHE:-0}" == 1 ]]; then
   YIWANG_WRK_ARGS=(-H "Cookie: yw_session=bench")
   YIWANG_MODE="page cache bypassed: Cookie: yw_session=bench"
   curl --noproxy '*' -sS --fail -H "Cookie: yw_session=bench" -o "$TMP/yiwang-nocache.html" "$YIWANG_URL" ||
     die "could not fetch $YIWANG_URL with a session cookie"
-  cmp -s "$WWW/index.html" "$TMP/yiwang-nocache.html" ||
+  cmp -s "$PAGE_FILE" "$TMP/yiwang-nocache.html" ||
     die "with a session cookie yiwang answers other bytes; BYPASS_CACHE would not compare like with like"
 fi
 CLK_TCK="$(getconf CLK_TCK)"
@@ -311,7 +326,11 @@ problems() {  # non-2xx/3xx and socket errors, if any
 curl --noproxy '*' -sS --fail -D "$TMP/nginx.headers" -o /dev/null "$NGINX_URL" ||
   die "could not fetch $NGINX_URL"
 
-echo "yiwang/nginx throughput: portal home page, ${PAGE_BYTES} bytes of HTML"
+if [[ "$URL_PATH" == / ]]; then
+  echo "yiwang/nginx throughput: portal home page, ${PAGE_BYTES} bytes of HTML"
+else
+  echo "yiwang/nginx throughput: GET $URL_PATH, ${PAGE_BYTES} bytes of $MEDIA_TYPE"
+fi
 echo "  wrk -t${THREADS} -c${CONNECTIONS} -d${DURATION}s --latency (after ${WARMUP}s warm-up);" \
   "$(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "  nginx  $NGINX_URL  ($("$NGINX_BIN" -v 2>&1 | sed 's/.*: //'), worker_processes auto, access log on${NGINX_LOG_OPTS}${NGINX_LISTEN_OPTS:+,}${NGINX_LISTEN_OPTS})"
@@ -352,5 +371,9 @@ if [[ -n "$DISTURBED" ]]; then
   echo "warning: other processes used CPU during the run against:$DISTURBED; the figures are disturbed"
 fi
 RATIO="$(awk -v y="$YIWANG_RPS" -v n="$NGINX_RPS" 'BEGIN { printf "%.2f", y / n }')"
-VERDICT="$(awk -v r="$RATIO" 'BEGIN { print (r >= 0.70) ? "meets" : "below" }')"
-echo "ratio yiwang/nginx: $RATIO ($VERDICT the 0.70 target)"
+if [[ "$URL_PATH" == / ]]; then
+  VERDICT="$(awk -v r="$RATIO" 'BEGIN { print (r >= 0.70) ? "meets" : "below" }')"
+  echo "ratio yiwang/nginx: $RATIO ($VERDICT the 0.70 target)"
+else
+  echo "ratio yiwang/nginx: $RATIO (GET $URL_PATH; the 0.70 target is the home page's)"
+fi
