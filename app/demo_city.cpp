@@ -20,6 +20,25 @@
 namespace yiwang::app {
 
 namespace {
+
+// The files of a share_dir folder with this extension, sorted by name.
+std::vector<std::filesystem::path> files_in(const std::filesystem::path& dir,
+                                            std::string_view extension) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.path().extension() == extension) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// A file's bytes; empty when it cannot be read.
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 // The demo city sits on the division codes of 福州市 (350100) so that every
 // code checks against the real GB/T 2260 table; the names are made up.
 constexpr const char* kCity = "350100";
@@ -383,19 +402,12 @@ Result<DemoProcesses> load_demo_processes(identity::OrganStore& organs,
   system.account = who.account;
   system.name = who.account;
   system.audit = who;
-  std::vector<std::filesystem::path> files;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(share_dir / "data" / "processes", ec))
-    if (e.path().extension() == ".bpmn") files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  for (const auto& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    std::stringstream xml;
-    xml << in.rdbuf();
-    auto parsed = workflow::parse_bpmn(xml.str());
+  for (const auto& f : files_in(share_dir / "data" / "processes", ".bpmn")) {
+    std::string xml = read_file(f);
+    auto parsed = workflow::parse_bpmn(xml);
     auto before = engine.versions(parsed ? parsed->key : "");
     if (!before) return std::unexpected(before.error());
-    auto deployed = engine.deploy(xml.str(), system);
+    auto deployed = engine.deploy(xml, system);
     if (!deployed) return std::unexpected(deployed.error());
     if (before->empty() || before->front().id != deployed->id) ++out.deployed;
   }
@@ -481,16 +493,8 @@ Result<DemoServices> load_demo_services(identity::OrganStore& organs,
   // The items, each published by a second person (four eyes).
   audit::AuditEvent reviewer_who = who;
   reviewer_who.account = who.account + "#review";
-  std::vector<std::filesystem::path> files;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(share_dir / "data" / "services", ec))
-    if (e.path().extension() == ".json") files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  for (const auto& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto json = nlohmann::json::parse(text.str(), nullptr, false);
+  for (const auto& f : files_in(share_dir / "data" / "services", ".json")) {
+    auto json = nlohmann::json::parse(read_file(f), nullptr, false);
     if (!json.is_object() || !json.contains("item") || !json["organ_credit_code"].is_string())
       return fail("app.demo.bad_service", "file", {{"file", f.filename().string()}});
     auto item = services::parse_service_item(json["item"]);
@@ -521,11 +525,8 @@ Result<DemoRecords> load_demo_records(db::Database& db, registry::RegistryStore&
                                       const std::filesystem::path& share_dir,
                                       const audit::AuditEvent& who) {
   std::filesystem::path file = share_dir / "data" / "registry" / "demo_records.json";
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto json = nlohmann::json::parse(text.str(), nullptr, false);
-  if (!in || !json.is_object() || !json.value("people", nlohmann::json()).is_array() ||
+  auto json = nlohmann::json::parse(read_file(file), nullptr, false);
+  if (!json.is_object() || !json.value("people", nlohmann::json()).is_array() ||
       !json.value("entities", nlohmann::json()).is_array())
     return fail("app.demo.bad_records", "file", {{"file", file.string()}});
   auto text_of = [](const nlohmann::json& j, const char* key) {
@@ -547,8 +548,7 @@ Result<DemoRecords> load_demo_records(db::Database& db, registry::RegistryStore&
         auto put = records.put_person(s, p);
         if (!put) return std::unexpected(put.error());
         e.event = "registry.person.recorded";
-        e.object =
-            "person:" + put->citizen_id.substr(0, 6) + "********" + put->citizen_id.substr(14);
+        e.object = registry::person_audit_object(put->citizen_id);
         e.detail = "demo";
         audit::AuditLog::record(s, e);
         ++out.people;

@@ -70,6 +70,12 @@ std::optional<EntityRecord> load_entity(soci::session& s, const std::string& cod
 
 }  // namespace
 
+std::string person_audit_object(std::string_view citizen_id) {
+  if (citizen_id.size() != 18) return "person:********";
+  return "person:" + std::string(citizen_id.substr(0, 6)) + "********" +
+         std::string(citizen_id.substr(14));
+}
+
 std::string_view entity_status_name(EntityStatus s) {
   switch (s) {
     case EntityStatus::active:
@@ -242,8 +248,7 @@ Result<void> RegistryStore::check_registration(soci::session& s, const Registran
   if (!put) return std::unexpected(put.error());
   audit::AuditEvent e = event;
   e.event = "registry.person.recorded";
-  // The audit log names the person without the whole number (personal information).
-  e.object = "person:" + put->citizen_id.substr(0, 6) + "********" + put->citizen_id.substr(14);
+  e.object = person_audit_object(put->citizen_id);
   e.detail = "registration";
   audit::AuditLog::record(s, e);
   return {};

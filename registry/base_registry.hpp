@@ -70,6 +70,10 @@ struct Registrant {
   std::string phone, email, address;
 };
 
+// How the audit log names a person's record without the whole citizen
+// number (personal information): "person:350102********1234".
+std::string person_audit_object(std::string_view citizen_id);
+
 // What forms and processes ask of the registries.
 class BaseRegistry {
  public:
