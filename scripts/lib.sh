@@ -10,7 +10,7 @@ YW_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libsoci-dev libsqlite3-dev libpq-dev libssl-dev libsodium-dev libqrencode-dev
   libkainjow-mustache-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
-  nlohmann-json3-dev libpugixml-dev zlib1g-dev libcurl4-openssl-dev libpango1.0-dev libcairo2-dev fonts-noto-cjk
+  nlohmann-json3-dev libpugixml-dev libgumbo-dev libxapian-dev zlib1g-dev libcurl4-openssl-dev libpango1.0-dev libcairo2-dev fonts-noto-cjk
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Only the tests need these.

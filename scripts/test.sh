@@ -109,9 +109,9 @@ fi
 
 # --- 4. Fuzzing --------------------------------------------------------------
 if [ "${YW_SKIP_FUZZ:-0}" != 1 ]; then
-  CC=clang-16 CXX=clang++-16 YW_BUILD_TARGETS="form_urlencoded_fuzz multipart_fuzz" \
+  CC=clang-16 CXX=clang++-16 YW_BUILD_TARGETS="form_urlencoded_fuzz multipart_fuzz rich_text_fuzz" \
     yw_build "$YW_ROOT/build/fuzz" RelWithDebInfo -DYIWANG_FUZZ=ON -DYIWANG_TESTS=OFF -DYIWANG_BENCH=OFF
-  for target in form_urlencoded_fuzz multipart_fuzz; do
+  for target in form_urlencoded_fuzz multipart_fuzz rich_text_fuzz; do
     yw_log "fuzzing $target for ${YW_FUZZ_SECONDS:-60} s"
     corpus="$work/corpus-$target"
     mkdir -p "$corpus"
