@@ -25,6 +25,8 @@
 #include "identity/signin_routes.hpp"
 #include "office/workdays_routes.hpp"
 #include "portal/home_routes.hpp"
+#include "portal/permissions.hpp"
+#include "portal/site_routes.hpp"
 #include "portal/site_settings.hpp"
 #include "registry/base_registry.hpp"
 #include "registry/registry_routes.hpp"
@@ -56,6 +58,7 @@ std::vector<db::Migration> all_migrations() {
                     mail::Outbox::migrations(),
                     portal::SiteSettings::migrations(),
                     workflow::Engine::migrations(),
+                    portal::Portal::migrations(),
                     services::ItemCatalogue::migrations(),
                     services::OnlineServices::migrations()})
     out.insert(out.end(), list.begin(), list.end());
@@ -146,6 +149,10 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
   app->registry_ = std::make_unique<registry::RegistryStore>(*app->db_, *app->keyring_);
   app->service_items_ = std::make_unique<services::ItemCatalogue>(*app->db_);
   app->organs_ = std::make_unique<identity::OrganStore>(*app->db_, *app->divisions_);
+  app->service_items_->set_organ_names([organs = app->organs_.get()](long long id) {
+    auto organ = organs->get(id);
+    return organ && *organ ? (*organ)->name : std::string();
+  });
   identity::HashCost cost{app->config_.password_hash_ops,
                           app->config_.password_hash_memory_kib * 1024};
   registry::DivisionStore* divisions = app->divisions_.get();
@@ -181,6 +188,7 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
   ca::declare_ca_permissions(app->permissions_);
   workflow::declare_workflow_permissions(app->permissions_);
   services::declare_services_permissions(app->permissions_);
+  portal::declare_portal_permissions(app->permissions_);
   app->roles_ = std::make_unique<identity::RoleStore>(*app->db_, app->permissions_, *app->organs_,
                                                       *app->sessions_);
   app->second_factor_ = std::make_unique<identity::SecondFactorStore>(*app->db_, *app->keyring_,
@@ -229,6 +237,8 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
   app->online_->set_document_maker(services::case_document_maker(document_parts));
   app->online_->set_licence_issuer(services::case_licence_issuer(
       document_parts, app->online_->licences(), *app->service_items_));
+  app->portal_ = std::make_unique<portal::Portal>(portal::PortalParts{
+      *app->db_, *app->organs_, *app->workflow_, app->config_.share_dir, base_url});
   app->ca_services_ = std::unique_ptr<ca::CaServices>(
       new ca::CaServices{*app->services_, *app->authority_, *app->seals_});
   app->workflow_services_ = std::unique_ptr<workflow::WorkflowServices>(
@@ -250,6 +260,8 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
   if (current && *current) {
     if (auto keys = app->keyring_->load(); !keys) return std::unexpected(keys.error());
     if (auto loaded = app->divisions_->load(); !loaded) return std::unexpected(loaded.error());
+    if (auto loaded = app->portal_->columns().load(); !loaded)
+      return std::unexpected(loaded.error());
     app->refresh_site();
   }
   app->metrics_.add_gauge("yiwang_db_pool_connections", "Database connections in the pool.",
@@ -265,6 +277,8 @@ Application::~Application() {
     server_->stop();
     server_->wait();
   }
+  follower_.reset();
+  indexer_.reset();
   if (services_) services_->mail_written = nullptr;
   mail_sender_.reset();
   timers_.reset();
@@ -281,6 +295,7 @@ Result<int> Application::migrate(Progress& progress) {
     if (auto r = accounts_->reseal(progress); !r) return std::unexpected(r.error());
     if (auto r = second_factor_->reseal(progress); !r) return std::unexpected(r.error());
     if (auto loaded = divisions_->load(); !loaded) return std::unexpected(loaded.error());
+    if (auto loaded = portal_->columns().load(); !loaded) return std::unexpected(loaded.error());
     refresh_site();
   }
   return n;
@@ -294,6 +309,15 @@ Result<bool> Application::schema_current() {
   return std::all_of(st->begin(), st->end(), [](const auto& s) { return s.applied; });
 }
 
+Result<search::SearchIndex*> Application::search_index() {
+  if (!search_) {
+    auto opened = search::SearchIndex::open(config_.data_dir / "search");
+    if (!opened) return std::unexpected(opened.error());
+    search_ = std::move(*opened);
+  }
+  return search_.get();
+}
+
 void Application::refresh_site() {
   portal::SiteSettings settings(*db_);
   if (auto name = settings.get("site.name"); name && *name) site_->set_name(**name);
@@ -302,7 +326,13 @@ void Application::refresh_site() {
 void Application::register_routes() {
   if (routes_registered_) return;
   routes_registered_ = true;
-  portal::register_home_routes(router_, *pages_, calendar_, *divisions_);
+  portal::register_home_routes(router_, *pages_, calendar_, *divisions_, *portal_);
+  portal::register_site_routes(router_, *pages_, *portal_);
+  editor_pages_ =
+      std::unique_ptr<portal::EditorPages>(new portal::EditorPages{*services_, *portal_});
+  portal::register_editor_routes(router_, *editor_pages_);
+  portal::register_review_task_form(task_forms_, *editor_pages_);
+  portal::add_portal_nav(*pages_);
   registry::register_registry_routes(router_, *pages_, *divisions_);
   for (auto zone : {http::Zone::intranet, http::Zone::internet}) {
     identity::register_signin_routes(router_, *services_, zone);
@@ -348,6 +378,29 @@ void Application::start() {
     return authorizer->authorize(req, route);
   };
   server_ = std::make_unique<http::Server>(options, router_, hooks, &metrics_);
+  // The site search follows the published documents; a node whose index
+  // cannot be opened serves without search (and says so on /search).
+  if (auto index = search_index(); index) {
+    portal_->set_search(*index);
+    indexer_ = std::make_unique<search::Indexer>(**index, *db_);
+  } else {
+    spdlog::error("site search unavailable: {} {}", index.error().key,
+                  index.error().params["detail"]);
+  }
+  http::PageCache* cache = &server_->page_cache();
+  portal::ArticleStore* articles = &portal_->articles();
+  follower_ = std::make_unique<portal::SiteFollower>(
+      *db_,
+      [articles] {
+        if (auto due = articles->publish_due(); !due)
+          spdlog::warn("scheduled articles: {}", due.error().params["detail"]);
+      },
+      [cache](const std::string& path) {
+        if (path.ends_with('*'))
+          cache->invalidate_prefix(std::string_view(path).substr(0, path.size() - 1));
+        else
+          cache->invalidate(path);
+      });
   server_->start();
   sealer_ = std::make_unique<audit::AuditSealer>(*audit_);
   timers_ = std::make_unique<workflow::TimerRunner>(*workflow_);

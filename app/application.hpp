@@ -34,11 +34,15 @@
 #include "identity/sign_in.hpp"
 #include "mail/outbox.hpp"
 #include "mail/smtp_sender.hpp"
+#include "portal/editor_routes.hpp"
+#include "portal/portal.hpp"
+#include "portal/site_changes.hpp"
 #include "registry/base_registry.hpp"
 #include "registry/division_store.hpp"
 #include "render/catalogue.hpp"
 #include "render/page_renderer.hpp"
 #include "render/site.hpp"
+#include "search/search_index.hpp"
 #include "services/item_catalogue.hpp"
 #include "services/online_services.hpp"
 #include "services/service_routes.hpp"
@@ -98,6 +102,10 @@ class Application {
   workflow::Engine& workflow() { return *workflow_; }
   // Where modules register the business forms of their task pages (by form key).
   workflow::TaskForms& task_forms() { return task_forms_; }
+  // Columns, articles and their review (portal/portal.hpp).
+  portal::Portal& portal() { return *portal_; }
+  // The site search, opened by search_index() or start() (<data dir>/search).
+  Result<search::SearchIndex*> search_index();
 
   // Reads the site name a demo or administrator stored over the configured one.
   void refresh_site();
@@ -146,6 +154,11 @@ class Application {
   http::Router router_;
   http::Metrics metrics_;
   std::string openapi_;  // the repository's OpenAPI document
+  std::unique_ptr<portal::Portal> portal_;
+  std::unique_ptr<portal::EditorPages> editor_pages_;
+  std::unique_ptr<search::SearchIndex> search_;
+  std::unique_ptr<search::Indexer> indexer_;        // while serving
+  std::unique_ptr<portal::SiteFollower> follower_;  // while serving
   std::unique_ptr<http::Server> server_;
   bool routes_registered_ = false;
 };

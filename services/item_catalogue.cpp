@@ -10,6 +10,7 @@
 #include "db/paged.hpp"
 #include "db/prepared.hpp"
 #include "db/row_value.hpp"
+#include "search/search_documents.hpp"
 
 namespace yiwang::services {
 
@@ -246,6 +247,29 @@ Result<ItemVersion> ItemCatalogue::submit(long long item_id, const audit::AuditE
   });
 }
 
+namespace {
+
+// The search document of a published guide: its name, and the text a citizen
+// would search for — conditions, materials, procedure, legal basis, fees.
+search::Document guide_document(const ServiceItem& item, const std::string& organ) {
+  search::Document d;
+  d.id = "guide:" + item.code;
+  d.kind = "guide";
+  d.title = item.name;
+  std::string body = item.conditions + "\n";
+  for (const auto& m : item.materials) body += m.name + "\n";
+  body += item.procedure + "\n" + item.legal_basis + "\n" + item.fees + "\n" + item.place;
+  d.body = std::move(body);
+  d.url = "/services/items/" + item.code;
+  d.column = "办事服务";
+  d.organ = organ;
+  d.published_at = db::utc_now();
+  d.keywords = item.themes;
+  return d;
+}
+
+}  // namespace
+
 Result<ItemVersion> ItemCatalogue::review(long long item_id, bool approve, std::string_view note,
                                           const audit::AuditEvent& who) {
   auto text = core::check_text(note, "note", 500, !approve);
@@ -278,6 +302,9 @@ Result<ItemVersion> ItemCatalogue::review(long long item_id, bool approve, std::
         for (const auto& theme : latest->item.themes)
           db::execute(s, "INSERT INTO svc_item_themes (item_id, theme) VALUES (:i, :t)", item_id,
                       theme);
+        search::SearchDocuments::put(
+            s, guide_document(latest->item,
+                              organ_names_ ? organ_names_(entry->organ_id) : std::string()));
       }
       audit(s, who, approve ? "services.item.published" : "services.item.rejected", entry->code,
             "version " + std::to_string(latest->version) + (text->empty() ? "" : ": " + *text));
@@ -301,6 +328,12 @@ Result<CatalogueEntry> ItemCatalogue::retire(long long item_id, bool retired,
                   "UPDATE svc_items SET retired = :r, retired_reason = :why, updated_at = :u "
                   "WHERE id = :i",
                   flag, *text, db::utc_now(), item_id);
+      if (retired)
+        search::SearchDocuments::remove(s, "guide:" + entry->code);
+      else if (entry->published)
+        search::SearchDocuments::put(
+            s, guide_document(*entry->published,
+                              organ_names_ ? organ_names_(entry->organ_id) : std::string()));
       audit(s, who, retired ? "services.item.retired" : "services.item.restored", entry->code,
             *text);
       return *load_entry(s, item_id);

@@ -9,6 +9,7 @@
 // the routes; this store enforces the states and the four-eyes rule.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -89,6 +90,13 @@ class ItemCatalogue {
   explicit ItemCatalogue(db::Database& db) : db_(db) {}
   static std::vector<db::Migration> migrations();
 
+  // The organ names the site search shows for the guides (set at start-up).
+  // Publishing a version puts its guide into the search (search::SearchDocuments)
+  // in the same transaction; retiring takes it out, restoring puts it back.
+  void set_organ_names(std::function<std::string(long long organ_id)> names) {
+    organ_names_ = std::move(names);
+  }
+
   // Saves the item as a new draft version (the item is created on its first
   // save, identified by its code). A draft that is already open is replaced,
   // not stacked. Fails with "services.catalogue.in_review" while a version
@@ -122,6 +130,7 @@ class ItemCatalogue {
   Result<std::optional<ServiceItem>> version_item(long long item_id, int version);
 
  private:
+  std::function<std::string(long long)> organ_names_;
   db::Database& db_;
 };
 

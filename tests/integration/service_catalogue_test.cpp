@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "audit/audit_log.hpp"
+#include "search/search_documents.hpp"
 #include "services/item_catalogue.hpp"
 #include "tests/support/test_server.hpp"
 
@@ -25,8 +26,9 @@ struct World {
   std::unique_ptr<services::ItemCatalogue> items;
 
   bool ready() {
-    db = test::open_migrated(
-        tdb, {audit::AuditLog::migrations(), services::ItemCatalogue::migrations()});
+    db = test::open_migrated(tdb,
+                             {audit::AuditLog::migrations(), services::ItemCatalogue::migrations(),
+                              search::SearchDocuments::migrations()});
     if (!db) return false;
     items = std::make_unique<services::ItemCatalogue>(*db);
     return true;
@@ -162,6 +164,16 @@ TEST(ServiceCatalogue, RetiredItemsLeaveThePortalWithAReason) {
             "services.catalogue.not_published");
   ASSERT_TRUE(w.items->submit(d->item_id, who("editor")));
   ASSERT_TRUE(w.items->review(d->item_id, true, "", who("reviewer")));
+  // The published guide is searchable (its search document written with the
+  // publication), not while retired, and again once restored.
+  auto guides = [&] {
+    std::vector<std::string> out;
+    EXPECT_TRUE(search::SearchDocuments::each_live(*w.db, [&](const search::DocumentChange& c) {
+      out.push_back(c.doc.id + " " + c.doc.title);
+    }));
+    return out;
+  };
+  EXPECT_EQ(guides(), std::vector<std::string>{"guide:SX-002 居住证申领"});
   EXPECT_EQ(w.items->retire(d->item_id, true, "", who("editor")).error().field, "reason");
   auto retired = w.items->retire(d->item_id, true, "依据废止", who("editor"));
   ASSERT_TRUE(retired);
@@ -169,8 +181,10 @@ TEST(ServiceCatalogue, RetiredItemsLeaveThePortalWithAReason) {
   EXPECT_EQ(retired->retired_reason, "依据废止");
   EXPECT_FALSE(*w.items->published("SX-002"));
   EXPECT_EQ(w.items->list_published({}, 0, 10)->total, 0);
+  EXPECT_TRUE(guides().empty());
   ASSERT_TRUE(w.items->retire(d->item_id, false, "", who("editor")));
   EXPECT_TRUE(*w.items->published("SX-002"));
+  EXPECT_EQ(guides().size(), 1u);
   EXPECT_EQ(w.audits("services.item.retired"), 1);
   EXPECT_EQ(w.audits("services.item.restored"), 1);
 }

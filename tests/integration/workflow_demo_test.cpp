@@ -20,21 +20,24 @@ TEST(WorkflowDemo, TheDemoCityHasADocumentInTheHeadsInbox) {
   ASSERT_EQ(test::run_yiwang({"--data-dir", d, "init"}).status, 0);
   auto demo = test::run_yiwang({"--data-dir", d, "demo"});
   ASSERT_EQ(demo.status, 0) << demo.err;
-  // 发文办理, the platform's 差评整改 and the four demo services (data/processes/).
-  EXPECT_NE(demo.out.find("已部署 6 个流程"), std::string::npos) << demo.out;
+  // 发文办理, the platform's 差评整改 and 网站信息发布审核, and the four demo services
+  // (data/processes/).
+  EXPECT_NE(demo.out.find("已部署 7 个流程"), std::string::npos) << demo.out;
   {
     auto opened = test::open_installation(d);
     ASSERT_TRUE(opened);
     auto& a = *opened;
     auto defs = a.workflow().definitions();
     ASSERT_TRUE(defs);
-    ASSERT_EQ(defs->size(), 6u);
+    ASSERT_EQ(defs->size(), 7u);
     auto office = std::find_if(defs->begin(), defs->end(),
                                [](const auto& d) { return d.key == "office_dispatch"; });
     ASSERT_NE(office, defs->end());
     EXPECT_EQ(office->name, "发文办理");
     EXPECT_TRUE(std::any_of(defs->begin(), defs->end(),
                             [](const auto& d) { return d.key == "services_rectification"; }));
+    EXPECT_TRUE(std::any_of(defs->begin(), defs->end(),
+                            [](const auto& d) { return d.key == "portal_article_review"; }));
     // 张伟 heads 刘洋's 综合科: the department review is his.
     workflow::Engine::BoxQuery q;
     q.account = "zhangwei.bgs";

@@ -1,0 +1,10 @@
+#include "portal/permissions.hpp"
+
+namespace yiwang::portal {
+
+void declare_portal_permissions(identity::PermissionCatalogue& c) {
+  c.declare({perm::kArticleEdit, {identity::AccountKind::staff}});
+  c.declare({perm::kArticleWithdraw, {identity::AccountKind::staff}});
+}
+
+}  // namespace yiwang::portal
