@@ -328,8 +328,8 @@ void Application::register_routes() {
   routes_registered_ = true;
   portal::register_home_routes(router_, *pages_, calendar_, *divisions_, *portal_);
   portal::register_site_routes(router_, *pages_, *portal_);
-  editor_pages_ =
-      std::unique_ptr<portal::EditorPages>(new portal::EditorPages{*services_, *portal_});
+  editor_pages_ = std::unique_ptr<portal::EditorPages>(
+      new portal::EditorPages{*services_, *portal_, calendar_});
   portal::register_editor_routes(router_, *editor_pages_);
   portal::register_review_task_form(task_forms_, *editor_pages_);
   portal::add_portal_nav(*pages_);

@@ -103,7 +103,10 @@ const DemoPerson kPeople[] = {
     {"zhangwei.bgs", "张伟", 2, "秘书科", "副主任", "13905910201", "综合科", 1, true},
     {"liuyang.bgs", "刘洋", 2, "综合科", "科员", "13905910202"},
     {"chenjing.bgs", "陈静", 2, "秘书科", "科长", "13905910203", "秘书科"},
+    // The site's editors and reviewers (网站信息发布审核).
     {"linhai.bgs", "林海", 2, "秘书科", "主任", "13905910204"},
+    {"sunli.bgs", "孙丽", 2, "综合科", "科员", "13905910205"},
+    {"zhoujie.bgs", "周杰", 2, "秘书科", "科员", "13905910206"},
     {"wangfang.fgw", "王芳", 3, "办公室", "主任", "13905910301", "办公室"},
     {"lijun.fgw", "李军", 3, "综合规划科", "科长", "13905910302", "综合规划科"},
     {"zhaomin.scjg", "赵敏", 4, "登记注册科", "科长", "13905910401", "登记注册科"},
@@ -593,12 +596,18 @@ Result<DemoPortal> load_demo_portal(identity::OrganStore& organs, identity::Acco
                                     const audit::AuditEvent& who) {
   DemoPortal out;
   const std::vector<std::string> review = {workflow::perm::kInstanceStart};
+  const identity::RoleInput editor{"网站编辑", "撰写网站信息并提交审核", {portal::perm::kArticleEdit}};
   const std::vector<DemoHolder> holders = {
-      {{"网站编辑", "撰写网站信息并提交审核", {portal::perm::kArticleEdit}}, "liuyang.bgs", 2},
-      {{std::string(portal::kFirstReviewRole), "网站信息初审", review}, "chenjing.bgs", 2},
-      {{std::string(portal::kSecondReviewRole), "网站信息复审", review}, "zhangwei.bgs", 2},
+      {editor, "liuyang.bgs", 2},
+      {editor, "sunli.bgs", 2},
+      {{std::string(portal::kFirstReviewRole), "网站信息初审", review}, "zhoujie.bgs", 2},
+      {{std::string(portal::kSecondReviewRole), "网站信息复审", review}, "chenjing.bgs", 2},
       {{std::string(portal::kFinalReviewRole), "网站信息终审并发布", review}, "linhai.bgs", 2},
-      {{"网站管理员", "撤回已发布的网站信息", {portal::perm::kArticleWithdraw}}, "zhangwei.bgs", 2},
+      {{"网站管理员",
+        "撤回已发布的网站信息，检查网站健康状况",
+        {portal::perm::kArticleWithdraw, portal::perm::kSiteHealth}},
+       "zhangwei.bgs",
+       2},
   };
   auto granted = ensure_grants(organs, accounts, roles, holders, who);
   if (!granted) return std::unexpected(granted.error());

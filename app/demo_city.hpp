@@ -143,8 +143,9 @@ struct DemoPortal {
 
 // The demo city's site: the columns of data/portal/columns.json, the
 // articles of data/portal/demo_articles.jsonl (imported as published, once),
-// and the people who write and review new ones in 市政府办公室: 网站编辑 刘洋,
-// 网站初审 陈静, 网站复审 张伟, 网站终审 林海; 张伟 may also withdraw articles.
+// and the people who write and review new ones in 市政府办公室: 网站编辑 刘洋
+// and 孙丽, 网站初审 周杰, 网站复审 陈静, 网站终审 林海; 张伟 (网站管理员) withdraws
+// articles and watches the site's health.
 Result<DemoPortal> load_demo_portal(identity::OrganStore& organs, identity::AccountStore& accounts,
                                     identity::RoleStore& roles, portal::Portal& portal,
                                     const std::filesystem::path& share_dir,

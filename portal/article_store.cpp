@@ -233,6 +233,25 @@ CREATE TABLE portal_index_numbers (
 )SQL"}};
 }
 
+std::vector<db::Migration> ArticleStore::disclosure_migrations() {
+  return {{"portal", 5, "disclosure tracking of articles", R"SQL(
+ALTER TABLE portal_articles ADD COLUMN disclosure TEXT NOT NULL DEFAULT 'none';
+ALTER TABLE portal_articles ADD COLUMN formed_on TEXT NOT NULL DEFAULT '';
+CREATE INDEX portal_articles_disclosure ON portal_articles (disclosure, organ_id);
+)SQL"}};
+}
+
+namespace {
+
+// The columns the disclosure tracking reads, kept with every write of the article.
+void write_disclosure(soci::session& s, long long id, const Article& a) {
+  std::string d(disclosure_name(a.disclosure));
+  db::execute(s, "UPDATE portal_articles SET disclosure = :d, formed_on = :f WHERE id = :id", d,
+              a.formed_on, id);
+}
+
+}  // namespace
+
 std::string ArticleStore::now_utc() const { return clock_ ? format_utc(clock_()) : db::utc_now(); }
 
 nlohmann::json ArticleStore::to_json(const Article& a) const {
@@ -475,6 +494,7 @@ Result<Article> ArticleStore::create(const ArticleInput& in, const Editor& by) {
                   "INSERT INTO portal_article_versions (article_id, version, saved_by, saved_at, "
                   "note, data) VALUES (:a, 1, :b, :t, :n, :d)",
                   out.id, by.name, out.updated_at, empty, data);
+      write_disclosure(s, out.id, out);
       audit_event(s, by.audit, "portal.article.create", out.id);
       return out;
     });
@@ -521,6 +541,7 @@ Result<Article> ArticleStore::update(long long id, const ArticleInput& in, int e
                   "INSERT INTO portal_article_versions (article_id, version, saved_by, saved_at, "
                   "note, data) VALUES (:a, :v, :b, :t, :n, :d)",
                   id, out.version, by.name, out.updated_at, empty, data);
+      write_disclosure(s, id, out);
       audit_event(s, by.audit, "portal.article.save", id, "version " + std::to_string(out.version));
       return out;
     });
@@ -738,8 +759,69 @@ bool ArticleStore::import_published(soci::session& s, Article a, const std::stri
               "note, data) VALUES (:a, 1, :b, :t, :n, :d)",
               a.id, actor, a.updated_at, note, data);
   db::execute(s, "INSERT INTO portal_imports (import_key, article_id) VALUES (:k, :a)", key, a.id);
+  write_disclosure(s, a.id, a);
   publish(s, a, actor);
   return true;
+}
+
+Result<std::vector<Article>> ArticleStore::disclosure_items(
+    const std::optional<std::vector<long long>>& organs) {
+  return db::guarded([&]() -> Result<std::vector<Article>> {
+    std::vector<Article> out;
+    if (organs && organs->empty()) return out;
+    std::string where = "WHERE disclosure = :d AND state <> :w";
+    if (organs) {
+      where += " AND organ_id IN (";
+      for (std::size_t i = 0; i < organs->size(); ++i)
+        where += (i ? "," : "") + std::to_string((*organs)[i]);
+      where += ")";
+    }
+    auto s = db_.acquire();
+    std::string active(disclosure_name(Disclosure::active)),
+        withdrawn(article_state_name(ArticleState::withdrawn));
+    db::query(
+        *s, std::string(kArticleColumns) + where + " ORDER BY formed_on, id",
+        [&](const soci::row& r) { out.push_back(read_article(r)); }, active, withdrawn);
+    return out;
+  });
+}
+
+Result<std::map<long long, std::pair<std::string, long long>>> ArticleStore::column_activity() {
+  return db::guarded([&]() -> Result<std::map<long long, std::pair<std::string, long long>>> {
+    std::map<long long, std::pair<std::string, long long>> out;
+    auto s = db_.acquire();
+    db::query(*s,
+              "SELECT column_id, MAX(published_at), COUNT(*) FROM portal_published GROUP BY "
+              "column_id",
+              [&](const soci::row& r) {
+                out[db::row_int64(r, 0)] = {r.get<std::string>(1), db::row_int64(r, 2)};
+              });
+    return out;
+  });
+}
+
+Result<void> ArticleStore::each_published(const std::function<void(const Article&)>& each) {
+  return db::guarded([&]() -> Result<void> {
+    auto s = db_.acquire();
+    long long after = 0;
+    for (;;) {
+      std::vector<Article> batch;
+      db::query(
+          *s,
+          "SELECT article_id, data FROM portal_published WHERE article_id > :a ORDER BY "
+          "article_id LIMIT 500",
+          [&](const soci::row& r) {
+            Article a = from_json(nlohmann::json::parse(r.get<std::string>(1)));
+            a.id = db::row_int64(r, 0);
+            a.state = ArticleState::published;
+            batch.push_back(std::move(a));
+          },
+          after);
+      if (batch.empty()) return {};
+      for (const auto& a : batch) each(a);
+      after = batch.back().id;
+    }
+  });
 }
 
 Result<long long> ArticleStore::imported(const std::string& key) {

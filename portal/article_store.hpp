@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -72,6 +73,7 @@ class ArticleStore {
   ArticleStore(db::Database& db, const ColumnStore& columns, identity::OrganStore& organs,
                Clock clock = {});
   static std::vector<db::Migration> migrations();
+  static std::vector<db::Migration> disclosure_migrations();  // portal 5, after SiteChanges
 
   // Checks the input: each problem names its field (portal.article.*, text.*).
   // The body is cleaned by the allow-list; what was removed is in `removed`.
@@ -125,6 +127,15 @@ class ArticleStore {
   Result<std::vector<PublishedEntry>> interpretations_of(long long policy_id);
   // Every published article's id, column and last change (for the sitemap).
   Result<std::vector<PublishedEntry>> all_published();
+  // ---- for the site's health ----
+  // 主动公开 items not withdrawn (of these organs; nullopt: every organ), by formed_on.
+  Result<std::vector<Article>> disclosure_items(
+      const std::optional<std::vector<long long>>& organs);
+  // Per column: the last publication (UTC ISO 8601) and how many are published.
+  Result<std::map<long long, std::pair<std::string, long long>>> column_activity();
+  // Every published article (its published version), in batches.
+  Result<void> each_published(const std::function<void(const Article&)>& each);
+
   // The bytes of a published article's file, or nothing.
   Result<std::optional<std::pair<ArticleFile, std::string>>> published_file(long long id,
                                                                             std::size_t index);

@@ -7,10 +7,15 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/china_time.hpp"
+#include "core/civil_date.hpp"
 #include "core/text_rules.hpp"
+#include "http/percent_encoding.hpp"
 #include "portal/permissions.hpp"
+#include "portal/site_health.hpp"
 #include "portal/text_diff.hpp"
 #include "render/pager.hpp"
+#include "render/rich_text.hpp"
 
 namespace yiwang::portal {
 
@@ -126,7 +131,6 @@ ArticleInput input_from(const Article& a) {
 struct EditorView {
   ArticleInput input;
   std::vector<Error> problems;
-  std::vector<std::string> removed;  // what the cleaner took out of the body
 };
 
 nlohmann::json options(const std::vector<std::pair<std::string, std::string>>& list,
@@ -196,9 +200,8 @@ Result<nlohmann::json> editor_model(EditorPages& p, const http::Request& req,
             {"keywords", in.keywords},
             {"disclosure_reason", in.disclosure_reason},
             {"scheduled_at", in.scheduled_at}};
-  m["removed"] = view.removed.empty()
-                     ? nlohmann::json()
-                     : nlohmann::json(fmt::format("{}", fmt::join(view.removed, ", ")));
+  std::string removed = core::cut_utf8(req.query.value("removed"), 200);
+  m["removed"] = removed.empty() ? nlohmann::json() : nlohmann::json(removed);
   m["files_lost"] = !view.problems.empty() && !in.add_files.empty();
   nlohmann::json files = nlohmann::json::array();
   m["article"] = nullptr;
@@ -370,11 +373,15 @@ http::Response save_post(EditorPages& p, http::Request& req, bool create) {
           return editor_page(p, req, shown, &**again, 409);
         }
       }
-      return http::Response::redirect(kBase + "/" + std::to_string(saved->id) + "?done=" +
-                                          (submit   ? "submitted"
-                                           : create ? "created"
-                                                    : "saved"),
-                                      303);
+      // The editor is told what the allow-list took out of the body.
+      std::string removed;
+      for (const auto& r : render::clean_html(view.input.body_html).removed)
+        if (removed.size() < 200) removed += (removed.empty() ? "" : ",") + r;
+      std::string done = submit ? "submitted" : create ? "created" : "saved";
+      return http::Response::redirect(
+          kBase + "/" + std::to_string(saved->id) + "?done=" + done +
+              (removed.empty() ? "" : "&removed=" + http::percent_encode(removed)),
+          303);
     }
     if (is_internal(saved.error())) return failed(p, req, saved.error());
     view.problems.push_back(saved.error());
@@ -487,6 +494,46 @@ http::Response versions_page(EditorPages& p, http::Request& req) {
   return pages_of(p).page(req, "portal/versions", "portal.editor.versions_title", m);
 }
 
+http::Response health_page(EditorPages& p, http::Request& req) {
+  auto health =
+      check_site(p.portal, p.calendar, core::china_today(), organs_of(req, perm::kSiteHealth));
+  if (!health) return failed(p, req, health.error());
+  nlohmann::json stale = nlohmann::json::array(), empty = nlohmann::json::array(),
+                 broken = nlohmann::json::array(), late = nlohmann::json::array();
+  for (const auto& s : health->stale)
+    stale.push_back({{"name", s.column.name},
+                     {"href", "/columns/" + s.column.slug},
+                     {"last", identity::local_time(s.last_published)},
+                     {"days", s.days},
+                     {"limit", s.column.stale_days}});
+  for (const auto& c : health->empty)
+    empty.push_back({{"name", c.name}, {"href", "/columns/" + c.slug}});
+  for (const auto& b : health->broken)
+    broken.push_back({{"title", b.title},
+                      {"edit", kBase + "/" + std::to_string(b.article_id)},
+                      {"href", b.href}});
+  for (const auto& l : health->late)
+    late.push_back({{"title", l.title},
+                    {"edit", kBase + "/" + std::to_string(l.article_id)},
+                    {"organ", organ_name(p, l.organ_id)},
+                    {"formed_on", l.formed_on},
+                    {"due", l.due},
+                    {"published", l.published_at.empty()
+                                      ? nlohmann::json()
+                                      : nlohmann::json(identity::local_time(l.published_at))},
+                    {"days_late", l.days_late}});
+  nlohmann::json m = {{"stale", stale},
+                      {"has_stale", !stale.empty()},
+                      {"empty", empty},
+                      {"has_empty", !empty.empty()},
+                      {"broken", broken},
+                      {"has_broken", !broken.empty()},
+                      {"late", late},
+                      {"has_late", !late.empty()},
+                      {"site", core::format_iso_date(core::china_today())}};
+  return pages_of(p).page(req, "portal/health", "portal.health.title", m);
+}
+
 }  // namespace
 
 void register_editor_routes(http::Router& router, EditorPages& p) {
@@ -507,6 +554,7 @@ void register_editor_routes(http::Router& router, EditorPages& p) {
   add("POST", kBase + "/{id}/submit", perm::kArticleEdit, submit_post);
   add("POST", kBase + "/{id}/withdraw", perm::kArticleWithdraw, withdraw_post);
   add("GET", kBase + "/{id}/versions", perm::kArticleEdit, versions_page);
+  add("GET", "/portal/health", perm::kSiteHealth, health_page);
 }
 
 void register_review_task_form(workflow::TaskForms& forms, EditorPages& p) {
@@ -545,6 +593,7 @@ void register_review_task_form(workflow::TaskForms& forms, EditorPages& p) {
 
 void add_portal_nav(render::PageRenderer& pages) {
   pages.add_nav({http::Zone::intranet, perm::kArticleEdit, kBase, "portal.editor.nav"});
+  pages.add_nav({http::Zone::intranet, perm::kSiteHealth, "/portal/health", "portal.health.nav"});
 }
 
 }  // namespace yiwang::portal

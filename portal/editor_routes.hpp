@@ -15,12 +15,16 @@
 //   /portal/articles/{id}/versions      the versions; ?from=&to= their differences
 // portal.article.withdraw (网站管理员):
 //   POST /portal/articles/{id}/withdraw   takes it off the site, with a reason
+// portal.site.health (网站管理员):
+//   /portal/health                 stale and empty columns, broken internal
+//                                  links, 主动公开 items later than 20 working days
 //
 // Reviewers work in the workflow inbox; their task page shows the article as
 // it will be published and what changed since the published version
 // (task form "portal.review").
 #pragma once
 
+#include "core/work_calendar.hpp"
 #include "http/router.hpp"
 #include "identity/services.hpp"
 #include "portal/portal.hpp"
@@ -31,6 +35,7 @@ namespace yiwang::portal {
 struct EditorPages {
   identity::Services& identity;
   Portal& portal;
+  const core::WorkCalendar& calendar;
 };
 
 void register_editor_routes(http::Router& router, EditorPages& pages);

@@ -5,6 +5,7 @@ namespace yiwang::portal {
 void declare_portal_permissions(identity::PermissionCatalogue& c) {
   c.declare({perm::kArticleEdit, {identity::AccountKind::staff}});
   c.declare({perm::kArticleWithdraw, {identity::AccountKind::staff}});
+  c.declare({perm::kSiteHealth, {identity::AccountKind::staff}});
 }
 
 }  // namespace yiwang::portal

@@ -16,8 +16,9 @@ Portal::Portal(const PortalParts& p)
 
 std::vector<db::Migration> Portal::migrations() {
   std::vector<db::Migration> all;
-  for (auto list : {ColumnStore::migrations(), ArticleStore::migrations(),
-                    SiteChanges::migrations(), search::SearchDocuments::migrations()})
+  for (auto list :
+       {ColumnStore::migrations(), ArticleStore::migrations(), SiteChanges::migrations(),
+        ArticleStore::disclosure_migrations(), search::SearchDocuments::migrations()})
     all.insert(all.end(), list.begin(), list.end());
   return all;
 }

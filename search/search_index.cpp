@@ -1,16 +1,17 @@
 #include "search/search_index.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <fstream>
 #include <random>
 #include <set>
-#include <sstream>
 #include <unordered_set>
 #include <utility>
 
@@ -34,8 +35,11 @@ constexpr const char* kSeqKey = "yiwang:seq";  // index metadata: the change num
 constexpr const char* kStubName = "current";   // stub database file naming the current index
 constexpr const char* kIndexPrefix = "index-";
 
-constexpr std::size_t kChangeBatch = 1000;  // changes read per query by catch_up
-constexpr int kRecentSeconds = 60;          // see SearchDocuments::changes_since
+constexpr std::size_t kChangeBatch = 1000;  // changes read per query (and commit) by catch_up
+// Documents a rebuild indexes between flushes: Xapian's default (10 000) makes
+// its in-memory maps so large that n-gram indexing runs at half the speed.
+constexpr std::size_t kRebuildFlush = 500;
+constexpr int kRecentSeconds = 60;  // see SearchDocuments::changes_since
 constexpr std::size_t kMaxQueryChars = 200;
 constexpr std::size_t kMaxPhraseTerms = 32;
 constexpr std::size_t kMaxPooledReaders = 8;
@@ -123,6 +127,13 @@ long long index_number(const std::string& name) {
   return n;
 }
 
+// The number of an index or of one being built ("index-12.build" → 12); -1
+// for any other name.
+long long any_index_number(const std::string& name) {
+  constexpr std::string_view kBuild = ".build";
+  return index_number(name.ends_with(kBuild) ? name.substr(0, name.size() - kBuild.size()) : name);
+}
+
 // The index the stub names ("index-N"), or "" when there is no valid stub.
 std::string read_target(const fs::path& dir) {
   std::ifstream in(dir / kStubName);
@@ -161,6 +172,34 @@ std::string utc_seconds_ago(int seconds) {
   auto t = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) -
            std::chrono::seconds(seconds);
   return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", t);
+}
+
+// An exclusive lock on <dir>/swap.lock for as long as it lives (flock: held
+// per open file, so it excludes other threads as well as other processes).
+class SwapLock {
+ public:
+  explicit SwapLock(const fs::path& dir) {
+    fd_ = ::open((dir / "swap.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw std::runtime_error("cannot open " + (dir / "swap.lock").string());
+    while (::flock(fd_, LOCK_EX) != 0)
+      if (errno != EINTR) {
+        ::close(fd_);
+        throw std::runtime_error("cannot lock " + (dir / "swap.lock").string());
+      }
+  }
+  ~SwapLock() { ::close(fd_); }
+  SwapLock(const SwapLock&) = delete;
+  SwapLock& operator=(const SwapLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+// Makes a directory's files and the directory itself durable.
+void sync_files(const fs::path& dir) {
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.is_regular_file()) sync_path(entry.path(), O_RDONLY);
+  sync_path(dir, O_RDONLY | O_DIRECTORY);
 }
 
 std::int64_t seq_of(const Xapian::Database& db) {
@@ -529,7 +568,7 @@ Result<std::size_t> SearchIndex::catch_up(db::Database& db) {
     if (target != impl_->recent_target) impl_->recent_applied.clear();
 
     const std::int64_t start = seq_of(w);
-    std::int64_t highest = start, cursor = start;
+    std::int64_t highest = start, cursor = start, recorded = start;
     std::set<std::int64_t> seen;
     std::size_t applied = 0;
     Xapian::TermGenerator tg = make_term_generator();
@@ -555,10 +594,13 @@ Result<std::size_t> SearchIndex::catch_up(db::Database& db) {
         }
       }
       if (!changes->empty()) cursor = changes->back().seq;
+      // Committed a page at a time (what is applied stays applied, and Xapian
+      // indexes faster in small batches); the pages come in change order, so
+      // every change up to `highest` is in.
+      if (highest != recorded) w.set_metadata(kSeqKey, std::to_string(recorded = highest));
+      w.commit();
       if (changes->size() < kChangeBatch) break;
     }
-    if (highest != start) w.set_metadata(kSeqKey, std::to_string(highest));
-    w.commit();
     w.close();
     impl_->recent_applied = std::move(seen);
     impl_->recent_target = target;
@@ -573,7 +615,9 @@ Result<std::size_t> SearchIndex::catch_up(db::Database& db) {
 Result<std::size_t> SearchIndex::rebuild(db::Database& db, Progress& progress) {
   std::lock_guard lock(impl_->rebuild_mu);
   const fs::path& dir = impl_->dir;
-  std::string target;  // the index this rebuild writes, once it holds its lock
+  // The index this rebuild makes, once it has claimed its number; the
+  // documents go to `target`.build, compacted into `target`.
+  std::string target;
   // A failed rebuild leaves nothing behind. When another one (another
   // process) made a newer index current meanwhile, and removed this one's,
   // this one was merely beaten to it.
@@ -581,29 +625,33 @@ Result<std::size_t> SearchIndex::rebuild(db::Database& db, Progress& progress) {
     progress.finish("search.rebuild");
     if (target.empty()) return std::unexpected(std::move(error));
     std::string current = read_target(dir);
-    if (current != target) {
-      std::error_code ec;
-      fs::remove_all(dir / target, ec);
-    }
+    std::error_code ec;
+    fs::remove_all(dir / (target + ".build"), ec);
+    if (current != target) fs::remove_all(dir / target, ec);
     if (index_number(current) > index_number(target))
       return fail("search.busy", "", {{"detail", "another rebuild finished first"}});
     return std::unexpected(std::move(error));
   };
   try {
     // A number above every index present, so a rebuild that died half-way is
-    // never mistaken for a finished one.
+    // never mistaken for a finished one, claimed by creating its build
+    // directory (atomic: two rebuilds never share a number).
     long long n = index_number(read_target(dir));
     for (const auto& entry : fs::directory_iterator(dir))
-      n = std::max(n, index_number(entry.path().filename().string()));
-    std::string name = fmt::format("{}{}", kIndexPrefix, n + 1);
+      n = std::max(n, any_index_number(entry.path().filename().string()));
+    std::string name;
+    do name = fmt::format("{}{}", kIndexPrefix, ++n);
+    while (!fs::create_directory(dir / (name + ".build")));
+    target = name;
+    const fs::path build = dir / (name + ".build");
     Xapian::WritableDatabase w;
     try {
-      w = Xapian::WritableDatabase((dir / name).string(), Xapian::DB_CREATE_OR_OVERWRITE);
+      // Not synced while it is built (nothing reads it yet); the compacted copy is.
+      w = Xapian::WritableDatabase(build.string(),
+                                   Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
     } catch (const Xapian::DatabaseLockError& e) {
-      progress.finish("search.rebuild");
-      return fail("search.busy", "", {{"detail", e.get_msg()}});
+      return give_up(Error("search.busy", "", {{"detail", e.get_msg()}}));
     }
-    target = name;
     // Read before the documents: whatever changes later is caught up afterwards.
     auto seq = SearchDocuments::last_seq(db);
     if (!seq) return give_up(seq.error());
@@ -629,18 +677,36 @@ Result<std::size_t> SearchIndex::rebuild(db::Database& db, Progress& progress) {
       } catch (const Xapian::InvalidArgumentError& e) {
         spdlog::warn("search: document {} not indexed: {}", c.doc.id, e.get_msg());
       }
-      if (++done % 1000 == 0) progress.update("search.rebuild", done, std::max(done, *total));
+      if (++done % kRebuildFlush == 0) w.commit();
+      if (done % 1000 == 0) progress.update("search.rebuild", done, std::max(done, *total));
     });
     if (!count) return give_up(count.error());
     w.set_metadata(kSeqKey, std::to_string(*seq));
     w.commit();
     w.close();
+    // Compacted (full B-tree blocks): a third smaller, and searches read less.
+    Xapian::Database(build.string()).compact((dir / target).string());
+    sync_files(dir / target);
+    fs::remove_all(build);
 
-    // Another process may have rebuilt meanwhile: a newer index stays current.
     long long ours = index_number(target);
-    if (index_number(read_target(dir)) > ours || !fs::exists(dir / target / "iamglass"))
-      return give_up(Error("search.busy", "", {{"detail", "the new index is gone"}}));
-    write_stub(dir, target);
+    {
+      // One rebuild at a time swaps the stub and removes older indexes
+      // (threads or processes); a newer index made meanwhile stays current.
+      SwapLock swap(dir);
+      if (index_number(read_target(dir)) > ours || !fs::exists(dir / target / "iamglass"))
+        return give_up(Error("search.busy", "", {{"detail", "a newer index is current"}}));
+      write_stub(dir, target);
+      // Older indexes go (a reader still on one keeps its open files until it
+      // moves on); a newer one may be another rebuild in progress.
+      for (const auto& entry : fs::directory_iterator(dir)) {
+        long long k = any_index_number(entry.path().filename().string());
+        if (k >= 0 && k < ours) {
+          std::error_code ec;
+          fs::remove_all(entry.path(), ec);
+        }
+      }
+    }
     {
       std::lock_guard write_lock(impl_->write_mu);
       impl_->recent_applied = std::move(recent);
@@ -652,15 +718,6 @@ Result<std::size_t> SearchIndex::rebuild(db::Database& db, Progress& progress) {
       impl_->pool.clear();
     }
     progress.update("search.rebuild", done, std::max(done, *total));
-    // Older indexes go (a reader still on one keeps its open files until it
-    // moves on); a newer one may be another process's rebuild in progress.
-    for (const auto& entry : fs::directory_iterator(dir)) {
-      long long k = index_number(entry.path().filename().string());
-      if (k >= 0 && k < ours) {
-        std::error_code ec;
-        fs::remove_all(entry.path(), ec);
-      }
-    }
     progress.finish("search.rebuild");
     return *count;
   } catch (const Xapian::Error& e) {

@@ -204,6 +204,23 @@ export async function firstSignInSteps(page, current) {
   return { password: next, secret };
 }
 
+// A civil servant of the demo city at the first sign-in on the workbench
+// (base: the intranet's URL), with the one-time password `yiwang demo`
+// printed; the page is left at "/".
+export async function signInDemoStaff(context, base, account) {
+  const page = await context.newPage();
+  const password = oneTimePasswords('demo').get(account);
+  assert.ok(password, `yiwang demo printed ${account}'s one-time password`);
+  await signIn(page, base, account, password);
+  assert.notEqual(
+    pathOf(page),
+    '/signin',
+    `the one-time password of ${account} was refused: run the browser tests against a fresh demo city`,
+  );
+  await firstSignInSteps(page, password);
+  return page;
+}
+
 // A 公民身份号码 (GB 11643) of someone born in 鼓楼区, 福州市 (350102, in the
 // demo's division table) on a random day between 1970 and 1999, with its
 // check character: a new one for every citizen a test registers.

@@ -27,6 +27,7 @@ import {
   heading,
   signIn,
   firstSignInSteps,
+  signInDemoStaff,
 } from './browser.mjs';
 
 let browser;
@@ -99,18 +100,8 @@ async function asFreshAdministrator(name, fn) {
 }
 
 // A civil servant of the demo city at the first sign-in; the page is left at "/".
-async function signInStaff(context, person) {
-  const page = await context.newPage();
-  const password = oneTimePasswords('demo').get(person.name);
-  assert.ok(password, `yiwang demo printed ${person.name}'s one-time password`);
-  await signIn(page, intranet, person.name, password);
-  assert.notEqual(
-    pathOf(page),
-    '/signin',
-    `the one-time password of ${person.name} was refused: run the browser tests against a fresh demo city`,
-  );
-  await firstSignInSteps(page, password);
-  return page;
+function signInStaff(context, person) {
+  return signInDemoStaff(context, intranet, person.name);
 }
 
 async function navLinks(page) {

@@ -174,10 +174,11 @@ TEST(Audit, CommandLineActionsAreAudited) {
   // processes deployed, one document started and its 拟稿 completed) and the
   // demo online services (6 roles and 20 grants; 4 items each saved,
   // submitted and published), the demo's base records (3 people, 4
-  // enterprises) and the demo site (林海 with his position, grant and the
-  // position 主任 of 市政府办公室; 5 roles and their 5 grants; 15 columns; the
-  // review process deployed; 15 articles published in 2 import batches).
-  EXPECT_NE(ok.second.find("共 240 条记录"), std::string::npos) << ok.second;
+  // enterprises) and the demo site (林海, 孙丽 and 周杰 with their positions and
+  // grants and the position 主任 of 市政府办公室; 5 roles and their 6 grants; 15
+  // columns; the review process deployed; 15 articles published in 2 import
+  // batches).
+  EXPECT_NE(ok.second.find("共 247 条记录"), std::string::npos) << ok.second;
   {
     yiwang::db::Options o;
     o.url = "sqlite:" + d + "/yiwang.db";

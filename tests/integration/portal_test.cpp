@@ -20,9 +20,12 @@
 #include <nlohmann/json.hpp>
 
 #include "app/demo_city.hpp"
+#include "core/china_time.hpp"
+#include "core/civil_date.hpp"
 #include "portal/article_import.hpp"
 #include "portal/article_review.hpp"
 #include "portal/permissions.hpp"
+#include "portal/site_health.hpp"
 #include "tests/integration/service_world.hpp"
 #include "tests/support/test_server.hpp"
 #include "workflow/permissions.hpp"
@@ -61,8 +64,8 @@ class PortalTest : public ::testing::Test {
     json << in.rdbuf();
     ASSERT_TRUE(app.portal().columns().load_tree(nlohmann::json::parse(json.str()), sec));
     auto editor = app.roles().create_role({"网站编辑", "", {portal::perm::kArticleEdit}}, sec);
-    auto withdraw =
-        app.roles().create_role({"网站管理员", "", {portal::perm::kArticleWithdraw}}, sec);
+    auto withdraw = app.roles().create_role(
+        {"网站管理员", "", {portal::perm::kArticleWithdraw, portal::perm::kSiteHealth}}, sec);
     ASSERT_TRUE(editor && withdraw);
     long long a = organ_a_.id, b = organ_b_.id;
     ASSERT_TRUE(app.roles().grant(world_.staff(*server_, "bian.a", "编辑甲", a), editor->id, a,
@@ -452,6 +455,68 @@ TEST_F(PortalTest, ImportTakesAnOldSitesArticlesOnceAndReportsBadLines) {
   EXPECT_TRUE(contains(policy_page.body, organ_a_.credit_code + "/02/2019-00001"));
   EXPECT_TRUE(contains(pub("/articles/" + std::to_string(reading)).body,
                        "/articles/" + std::to_string(policy)));
+}
+
+TEST_F(PortalTest, SiteHealthFindsStaleAndEmptyColumnsBrokenLinksAndLateDisclosure) {
+  auto& app = server_->app();
+  auto day = [](int days_ago) {
+    return core::format_iso_date(core::china_today() - std::chrono::days(days_ago));
+  };
+  // 部门动态 last updated 30 days ago (news: 14 days); 要闻 today, with links.
+  std::string jsonl =
+      "{\"id\":\"h-1\",\"column\":\"department-news\",\"title\":\"旧动态\",\"body\":\"<p>旧</p>\","
+      "\"published_at\":\"" +
+      day(30) + "\",\"issuer\":\"" + organ_a_.name + "\"}\n";
+  std::istringstream in(jsonl);
+  NoProgress quiet;
+  ASSERT_TRUE(
+      portal::import_articles(app.portal(), in, jsonl.size(), quiet, test::by_account("t")));
+  auto created = post("bian.a", "/portal/articles/new",
+                      article_fields("带链接的要闻",
+                                     "<p><a href=\"/articles/999999\">失效</a> <a "
+                                     "href=\"/columns/no-such\">失效栏目</a> <a "
+                                     "href=\"/columns/headlines\">有效</a></p>"),
+                      "submit");
+  ASSERT_EQ(created.status, 303);
+  approve_all(created_id(created));
+  // A 主动公开 item formed 40 days ago and still a draft.
+  auto f = article_fields("迟迟未公开的预算", "<p>预算</p>", "disclosure-catalogue");
+  for (auto& [n, v] : f)
+    if (n == "disclosure")
+      v = "active";
+    else if (n == "category")
+      v = "04";
+    else if (n == "formed_on")
+      v = day(40);
+  ASSERT_EQ(post("bian.a", "/portal/articles/new", f).status, 303);
+
+  auto page = get("guan.a", "/portal/health");
+  ASSERT_EQ(page.status, 200);
+  auto section = [&](const std::string& id) {
+    auto at = page.body.find("id=\"" + id + "\"");
+    auto end = page.body.find("</section>", at);
+    return at == std::string::npos ? std::string() : page.body.substr(at, end - at);
+  };
+  EXPECT_TRUE(contains(section("h-stale"), "部门动态"));
+  EXPECT_FALSE(contains(section("h-stale"), "要闻"));
+  EXPECT_TRUE(contains(section("h-empty"), "通知公告"));
+  EXPECT_FALSE(contains(section("h-empty"), ">要闻<"));
+  EXPECT_TRUE(contains(section("h-broken"), "/articles/999999"));
+  EXPECT_TRUE(contains(section("h-broken"), "/columns/no-such"));
+  EXPECT_FALSE(contains(section("h-broken"), "/columns/headlines<"));
+  EXPECT_TRUE(contains(section("h-late"), "迟迟未公开的预算"));
+  EXPECT_EQ(get("bian.a", "/portal/health").status, 403);
+
+  auto health = portal::check_site(app.portal(), app.calendar(), core::china_today(),
+                                   std::vector<long long>{organ_b_.id});
+  ASSERT_TRUE(health);
+  EXPECT_TRUE(health->late.empty()) << "another organ's late items are not listed";
+  auto mine = portal::check_site(app.portal(), app.calendar(), core::china_today(),
+                                 std::vector<long long>{organ_a_.id});
+  ASSERT_EQ(mine->late.size(), 1u);
+  EXPECT_GT(mine->late[0].days_late, 0);
+  EXPECT_TRUE(mine->late[0].published_at.empty());
+  EXPECT_EQ(mine->broken.size(), 2u);
 }
 
 }  // namespace
