@@ -380,14 +380,15 @@ void Application::start() {
   server_ = std::make_unique<http::Server>(options, router_, hooks, &metrics_);
   // The site search follows the published documents; a node whose index
   // cannot be opened serves without search (and says so on /search).
+  http::PageCache* cache = &server_->page_cache();
   if (auto index = search_index(); index) {
     portal_->set_search(*index);
-    indexer_ = std::make_unique<search::Indexer>(**index, *db_);
+    indexer_ = std::make_unique<search::Indexer>(**index, *db_,
+                                                 [cache] { cache->invalidate_prefix("/search"); });
   } else {
     spdlog::error("site search unavailable: {} {}", index.error().key,
                   index.error().params["detail"]);
   }
-  http::PageCache* cache = &server_->page_cache();
   portal::ArticleStore* articles = &portal_->articles();
   follower_ = std::make_unique<portal::SiteFollower>(
       *db_,

@@ -659,9 +659,17 @@ void ArticleStore::send_back(soci::session& s, long long id, const std::string& 
 }
 
 std::vector<std::string> ArticleStore::affected_paths(const Article& a) const {
-  std::vector<std::string> out{"/", "/sitemap.xml", "/articles/" + std::to_string(a.id) + "*"};
+  std::string id = std::to_string(a.id);
+  // The article's page and files, its columns' lists and feeds, the home page,
+  // the sitemap, and the same as JSON. (Search pages are dropped when the
+  // search index applies the change: search::Indexer.)
+  std::vector<std::string> out{"/", "/sitemap.xml", "/articles/" + id + "*",
+                               "/api/v1/articles/" + id, "/api/v1/columns*"};
   for (const auto& c : columns_.trail(a.column_id)) out.push_back("/columns/" + c.slug + "*");
-  if (a.policy_id > 0) out.push_back("/articles/" + std::to_string(a.policy_id));
+  if (a.policy_id > 0) {
+    out.push_back("/articles/" + std::to_string(a.policy_id));
+    out.push_back("/api/v1/articles/" + std::to_string(a.policy_id));
+  }
   return out;
 }
 

@@ -744,7 +744,8 @@ std::size_t SearchIndex::size() const {
   }
 }
 
-Indexer::Indexer(SearchIndex& index, db::Database& db) : index_(index), db_(db) {
+Indexer::Indexer(SearchIndex& index, db::Database& db, std::function<void()> applied)
+    : index_(index), db_(db), applied_(std::move(applied)) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -775,6 +776,7 @@ void Indexer::run() {
     std::string error;
     try {
       auto r = index_.catch_up(db_);
+      if (r && *r > 0 && applied_) applied_();
       if (!r) {
         auto it = r.error().params.find("detail");
         error = r.error().key + (it != r.error().params.end() ? ": " + it->second : "");

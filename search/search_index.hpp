@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -89,7 +90,10 @@ class SearchIndex {
 // at once when poked (after a publication), on its own thread.
 class Indexer {
  public:
-  Indexer(SearchIndex& index, db::Database& db);
+  // `applied`, when given, is called on the indexer's thread after a round
+  // that changed the index (the server drops its cached search pages then:
+  // they are stale when the index changes, not when the database does).
+  Indexer(SearchIndex& index, db::Database& db, std::function<void()> applied = {});
   ~Indexer();  // stops the thread
   void poke();
 
@@ -97,6 +101,7 @@ class Indexer {
   void run();
   SearchIndex& index_;
   db::Database& db_;
+  std::function<void()> applied_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool poked_ = false;

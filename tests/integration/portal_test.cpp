@@ -219,7 +219,10 @@ TEST_F(PortalTest, AnArticleIsReviewedThreeTimesThenPublishedEverywhere) {
   EXPECT_FALSE(contains((*stored)->body_html, "javascript"));
   EXPECT_TRUE(contains((*stored)->body_html, "第二段"));
   EXPECT_EQ(pub("/articles/" + std::to_string(id)).status, 404) << "a draft is not public";
-  auto before = pub("/columns/headlines");  // cached now, without the article
+  // Cached now, without the article: each must be dropped on publication.
+  for (const char* cached : {"/columns/headlines", "/api/v1/columns/headlines/articles",
+                             "/search?q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83"})
+    EXPECT_EQ(pub(cached).status, 200) << cached;
 
   auto submitted =
       post("bian.a", "/portal/articles/" + std::to_string(id) + "/submit", {{"version", "1"}});
@@ -241,6 +244,11 @@ TEST_F(PortalTest, AnArticleIsReviewedThreeTimesThenPublishedEverywhere) {
   EXPECT_TRUE(contains(column.body, path)) << "the column page was invalidated";
   EXPECT_TRUE(contains(
       eventually("/", [&](const HttpResult& r) { return contains(r.body, path); }).body, path));
+  EXPECT_TRUE(contains(eventually("/api/v1/columns/headlines/articles",
+                                  [&](const HttpResult& r) { return contains(r.body, path); })
+                           .body,
+                       path))
+      << "the column's JSON was invalidated";
   auto rss = pub("/columns/headlines/rss.xml");
   EXPECT_TRUE(contains(rss.header("content-type"), "application/rss+xml"));
   EXPECT_TRUE(contains(rss.body, "<title>优化营商环境新闻发布会召开</title>"));
@@ -250,6 +258,12 @@ TEST_F(PortalTest, AnArticleIsReviewedThreeTimesThenPublishedEverywhere) {
       eventually("/sitemap.xml", [&](const HttpResult& r) { return contains(r.body, path); });
   EXPECT_TRUE(contains(sitemap.body, path + "</loc>"));
 
+  // The server's indexer applies the publication and drops the cached search
+  // page it made stale (cached above, before the article was there).
+  auto html = eventually("/search?q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83",
+                         [&](const HttpResult& r) { return contains(r.body, path); });
+  EXPECT_TRUE(contains(html.body, path)) << "the cached search page was dropped";
+  EXPECT_TRUE(contains(html.body, "<mark>")) << "snippets highlight the words";
   auto found = search("营商环境");
   ASSERT_FALSE(found.hits.empty());
   EXPECT_EQ(found.hits.front().url, path);
@@ -257,8 +271,6 @@ TEST_F(PortalTest, AnArticleIsReviewedThreeTimesThenPublishedEverywhere) {
       nlohmann::json::parse(pub("/api/v1/search?q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83").body);
   ASSERT_FALSE(api["hits"].empty());
   EXPECT_EQ(api["hits"][0]["url"], path);
-  auto html = pub("/search?q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83");
-  EXPECT_TRUE(contains(html.body, "<mark>")) << "snippets highlight the words";
 
   // The audit trail holds each step.
   auto records = server_->app().audit_log().find({.limit = 1000});
