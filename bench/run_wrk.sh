@@ -23,6 +23,8 @@
 #   BYPASS_CACHE=1  send yiwang a (unknown) session cookie, so each request
 #                misses the page cache: session look-up plus a full render.
 #                The body is the same; the default measures the cached path.
+#   ARTICLES=N   after the demo city, import N generated articles
+#                (bench/generate_articles.mjs) — the portal's pages with a full site
 #   KEEP_TMP=1   keep the temporary directory (logs, configs) for inspection
 #
 # Exit status: 0 when both runs completed (whatever the ratio); non-zero on a
@@ -147,6 +149,14 @@ DATA="$TMP/data"
   { cat "$TMP/init.log" >&2; die "yiwang init failed"; }
 "$YIWANG_BIN" --lang en --data-dir "$DATA" demo >"$TMP/demo.log" 2>&1 ||
   { cat "$TMP/demo.log" >&2; die "yiwang demo failed"; }
+if [[ -n "${ARTICLES:-}" ]]; then
+  node "$ROOT/bench/generate_articles.mjs" "$ARTICLES" >"$TMP/articles.jsonl"
+  "$YIWANG_BIN" --lang en --data-dir "$DATA" import articles "$TMP/articles.jsonl" \
+    >"$TMP/import.log" 2>&1 || { cat "$TMP/import.log" >&2; die "yiwang import articles failed"; }
+  # Index them now, so the server's indexer has nothing to catch up during the runs.
+  "$YIWANG_BIN" --lang en --data-dir "$DATA" reindex >"$TMP/reindex.log" 2>&1 ||
+    { cat "$TMP/reindex.log" >&2; die "yiwang reindex failed"; }
+fi
 
 YIWANG_LISTEN_INTERNET=127.0.0.1:0 \
   YIWANG_LISTEN_INTRANET=127.0.0.1:0 \
