@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/civil_date.hpp"
+#include "identity/services.hpp"
 #include "render/rich_text.hpp"
 
 namespace yiwang::portal {
@@ -17,11 +18,7 @@ std::optional<std::chrono::sys_days> date_of(const std::string& iso) {
 
 // The China date of a UTC time stamp.
 std::optional<std::chrono::sys_days> china_day(const std::string& utc) {
-  auto day = date_of(utc);
-  if (!day || utc.size() < 13) return day;
-  int hour = 0;
-  std::from_chars(utc.data() + 11, utc.data() + 13, hour);
-  return hour >= 16 ? *day + std::chrono::days(1) : *day;
+  return date_of(identity::local_time(utc));
 }
 
 // Whether an internal link names a page of the portal's own that is missing:

@@ -22,13 +22,7 @@ constexpr int kCacheSeconds = 3600;  // pages are dropped on change; this bounds
 constexpr std::size_t kMaxQueryBytes = 200;
 
 // A UTC ISO time stamp as the China date, YYYY-MM-DD.
-std::string china_date(const std::string& utc) {
-  if (utc.size() < 19) return utc.substr(0, 10);
-  int hour = std::stoi(utc.substr(11, 2));
-  if (hour < 16) return utc.substr(0, 10);
-  auto day = core::parse_iso_date(utc.substr(0, 10));
-  return day ? core::format_iso_date(*day + std::chrono::days(1)) : utc.substr(0, 10);
-}
+std::string china_date(const std::string& utc) { return identity::local_time(utc).substr(0, 10); }
 
 std::string column_name(const Column& c, const http::Request& req) {
   return req.lang == "en" && !c.name_en.empty() ? c.name_en : c.name;
