@@ -512,7 +512,6 @@ Result<Article> ArticleStore::update(long long id, const ArticleInput& in, int e
       if (!*current) return fail("portal.article.not_found");
       Article& was = **current;
       if (was.state == ArticleState::review) return fail("portal.article.in_review");
-      if (was.state == ArticleState::withdrawn) return fail("portal.article.withdrawn");
       if (expected_version != was.version)
         return fail("portal.article.changed", "", {{"version", std::to_string(was.version)}});
       Article out = checked->article;
@@ -526,6 +525,10 @@ Result<Article> ArticleStore::update(long long id, const ArticleInput& in, int e
       out.created_at = was.created_at;
       out.published_at = was.published_at;
       out.index_number = was.index_number;
+      // A withdrawn article being corrected stays withdrawn on the site (its
+      // page says so) until the new version is published.
+      out.withdrawn_reason = was.withdrawn_reason;
+      out.withdrawn_at = was.withdrawn_at;
       if (out.formed_on.empty()) out.formed_on = was.formed_on;
       out.updated_at = now_utc();
       out.version = was.version + 1;
@@ -648,7 +651,8 @@ void ArticleStore::send_back(soci::session& s, long long id, const std::string& 
   if (!a || !*a) throw std::runtime_error("portal: no article " + std::to_string(id));
   Article art = **a;
   art.review_note = note;
-  ArticleState back = art.published_version > 0 ? ArticleState::published : ArticleState::draft;
+  bool on_site = art.published_version > 0 && art.withdrawn_at.empty();
+  ArticleState back = on_site ? ArticleState::published : ArticleState::draft;
   std::string data = to_json(art).dump(), state(article_state_name(back));
   long long zero = 0;
   db::execute(s,
@@ -896,7 +900,7 @@ Result<Article> ArticleStore::withdraw(long long id, const std::string& reason, 
       if (!a) return std::unexpected(a.error());
       if (!*a) return fail("portal.article.not_found");
       Article art = **a;
-      if (art.published_version == 0 || art.state == ArticleState::withdrawn)
+      if (art.published_version == 0 || !art.withdrawn_at.empty())
         return fail("portal.article.not_published");
       if (art.state == ArticleState::review) return fail("portal.article.in_review");
       art.state = ArticleState::withdrawn;

@@ -216,8 +216,9 @@ Result<nlohmann::json> editor_model(EditorPages& p, const http::Request& req,
                        {"cover", static_cast<long long>(i) == article->cover},
                        {"n", i}});
     }
-    bool editable =
-        article->state != ArticleState::review && article->state != ArticleState::withdrawn;
+    // A withdrawn article may be corrected and published again.
+    bool editable = article->state != ArticleState::review;
+    bool on_site = article->published_version > 0 && article->withdrawn_at.empty();
     m["article"] = {
         {"id", article->id},
         {"version", article->version},
@@ -225,17 +226,14 @@ Result<nlohmann::json> editor_model(EditorPages& p, const http::Request& req,
         {"state", state_text(p, req, article->state)},
         {"editable", editable},
         {"can_submit", editable && article->version != article->published_version},
-        {"can_withdraw", article->published_version > 0 &&
-                             article->state != ArticleState::withdrawn &&
-                             article->state != ArticleState::review &&
+        {"can_withdraw", on_site && article->state != ArticleState::review &&
                              req.principal->holds(perm::kArticleWithdraw, article->organ_id)},
         {"review_note",
          article->review_note.empty() ? nlohmann::json() : nlohmann::json(article->review_note)},
         {"index_number",
          article->index_number.empty() ? nlohmann::json() : nlohmann::json(article->index_number)},
-        {"site_href", article->published_version > 0 && article->state != ArticleState::withdrawn
-                          ? nlohmann::json("/articles/" + std::to_string(article->id))
-                          : nlohmann::json()},
+        {"site_href",
+         on_site ? nlohmann::json("/articles/" + std::to_string(article->id)) : nlohmann::json()},
         {"review_href",
          article->review_instance
              ? nlohmann::json("/workflow/instances/" + std::to_string(article->review_instance))

@@ -146,7 +146,7 @@ http::Response article_page(const render::PageRenderer& pages, Portal& p, http::
     // Withdrawn: the page stays and says so (410 Gone tells search engines).
     auto working = p.articles().get(*id);
     if (!working) return failed(pages, req, working.error());
-    if (!*working || (*working)->state != ArticleState::withdrawn)
+    if (!*working || (*working)->withdrawn_at.empty())
       return pages.error(req, 404, "portal.article.not_found");
     const Article& w = **working;
     nlohmann::json model = {{"title", w.title},

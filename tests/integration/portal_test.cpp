@@ -406,6 +406,29 @@ TEST_F(PortalTest, WithdrawingTakesItOffEverywhereAndThePageSaysWhy) {
   EXPECT_FALSE(contains(column.body, path));
   EXPECT_TRUE(search("撤回测试").hits.empty());
   EXPECT_EQ(pub(path + "/files/0").status, 404);
+  EXPECT_EQ(post("guan.a", "/portal/articles/" + std::to_string(id) + "/withdraw",
+                 {{"reason", "再次撤回"}})
+                .status,
+            400)
+      << "what is not on the site cannot be withdrawn again";
+
+  // Corrected and reviewed again, it is back; until then its page still says
+  // it was withdrawn.
+  auto fixed = post(
+      "bian.a", "/portal/articles/" + std::to_string(id),
+      [&] {
+        auto f = article_fields("更正后的通知", "<p>撤回测试正文（已更正）</p>", "notices");
+        f.emplace_back("version", "1");
+        return f;
+      }(),
+      "submit");
+  ASSERT_EQ(fixed.status, 303) << fixed.body.substr(0, 2000);
+  EXPECT_EQ(pub(path).status, 410);
+  approve_all(id);
+  auto back = eventually(path, [](const HttpResult& r) { return r.status == 200; });
+  EXPECT_EQ(back.status, 200);
+  EXPECT_TRUE(contains(back.body, "更正后的通知"));
+  EXPECT_FALSE(search("已更正").hits.empty());
 }
 
 TEST_F(PortalTest, AnotherOrgansEditorCannotSeeTheArticle) {
