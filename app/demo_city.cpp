@@ -596,7 +596,8 @@ Result<DemoPortal> load_demo_portal(identity::OrganStore& organs, identity::Acco
                                     const audit::AuditEvent& who) {
   DemoPortal out;
   const std::vector<std::string> review = {workflow::perm::kInstanceStart};
-  const identity::RoleInput editor{"网站编辑", "撰写网站信息并提交审核", {portal::perm::kArticleEdit}};
+  const identity::RoleInput editor{
+      "网站编辑", "撰写网站信息并提交审核", {portal::perm::kArticleEdit}};
   const std::vector<DemoHolder> holders = {
       {editor, "liuyang.bgs", 2},
       {editor, "sunli.bgs", 2},

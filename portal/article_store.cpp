@@ -330,6 +330,11 @@ Article ArticleStore::from_json(const nlohmann::json& j) {
 }
 
 std::vector<Error> ArticleStore::problems(const ArticleInput& in) {
+  render::CleanedHtml unused;
+  return problems(in, unused);
+}
+
+std::vector<Error> ArticleStore::problems(const ArticleInput& in, render::CleanedHtml& cleaned) {
   std::vector<Error> out;
   auto column = columns_.find(in.column_id);
   if (!column || !holds_articles(column->kind)) out.emplace_back("portal.article.column", "column");
@@ -358,7 +363,7 @@ std::vector<Error> ArticleStore::problems(const ArticleInput& in) {
   else if (!core::is_valid_utf8(in.body_html))
     out.emplace_back("text.encoding", "body");
   else {
-    auto cleaned = render::clean_html(in.body_html);
+    cleaned = render::clean_html(in.body_html);
     if (render::html_to_text(cleaned.html).empty() &&
         cleaned.html.find("<img") == std::string::npos)
       out.emplace_back("portal.article.body_required", "body");
@@ -408,7 +413,8 @@ std::vector<Error> ArticleStore::problems(const ArticleInput& in) {
 }
 
 Result<ArticleStore::Checked> ArticleStore::check(const ArticleInput& in) {
-  if (auto p = problems(in); !p.empty()) return std::unexpected(p.front());
+  render::CleanedHtml cleaned;  // the body is parsed once, by problems()
+  if (auto p = problems(in, cleaned); !p.empty()) return std::unexpected(p.front());
   Checked out;
   Article& a = out.article;
   a.column_id = in.column_id;
@@ -420,7 +426,6 @@ Result<ArticleStore::Checked> ArticleStore::check(const ArticleInput& in) {
   a.doc_number = core::trim_text(in.doc_number);
   a.written_on = core::trim_text(in.written_on);
   a.formed_on = core::trim_text(in.formed_on);
-  auto cleaned = render::clean_html(in.body_html);
   a.body_html = std::move(cleaned.html);
   out.removed = std::move(cleaned.removed);
   a.keywords = core::trim_text(in.keywords);
@@ -518,9 +523,10 @@ Result<Article> ArticleStore::update(long long id, const ArticleInput& in, int e
       if (auto merged = merge_files(s, out, was.files, was.cover, in); !merged)
         return std::unexpected(merged.error());
       out.id = id;
-      out.state = was.state == ArticleState::scheduled   ? ArticleState::draft
-                  : was.state == ArticleState::published ? ArticleState::published
-                                                         : ArticleState::draft;
+      // A published article's new version waits beside the published one;
+      // anything else (a draft, a scheduled or withdrawn article) is a draft.
+      out.state =
+          was.state == ArticleState::published ? ArticleState::published : ArticleState::draft;
       out.created_by = was.created_by;
       out.created_at = was.created_at;
       out.published_at = was.published_at;
@@ -877,10 +883,17 @@ Result<int> ArticleStore::publish_due() {
     int count = 0;
     for (long long id : due) {
       auto done = db_.transaction([&](soci::session& s) -> Result<bool> {
+        // Every node runs this: the conditional update lets exactly one take
+        // the article (on PostgreSQL the others wait on the row, then find
+        // it no longer scheduled) instead of each publishing what it read.
+        std::string scheduled(article_state_name(ArticleState::scheduled)),
+            published(article_state_name(ArticleState::published));
+        if (db::execute(s, "UPDATE portal_articles SET state = :p WHERE id = :id AND state = :s",
+                        published, id, scheduled) == 0)
+          return false;
         auto a = get(s, id);
         if (!a) return std::unexpected(a.error());
-        // Another node may have published it meanwhile.
-        if (!*a || (*a)->state != ArticleState::scheduled) return false;
+        if (!*a) return false;
         publish(s, **a, "system");
         return true;
       });

@@ -26,6 +26,7 @@
 #include "identity/organ_store.hpp"
 #include "portal/article.hpp"
 #include "portal/column_store.hpp"
+#include "render/rich_text.hpp"
 
 namespace yiwang::portal {
 
@@ -148,6 +149,7 @@ class ArticleStore {
 
  private:
   std::string now_utc() const;
+  std::vector<Error> problems(const ArticleInput& input, render::CleanedHtml& cleaned);
   void publish(soci::session& s, Article& a, const std::string& actor);
   std::vector<std::string> affected_paths(const Article& a) const;
   db::Database& db_;

@@ -10,6 +10,7 @@
 // reach it; the import takes an old site's articles once, reporting bad lines
 // by number; a document number finds its document however its brackets are
 // typed.
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <set>
@@ -552,6 +553,46 @@ TEST_F(PortalTest, SiteHealthFindsStaleAndEmptyColumnsBrokenLinksAndLateDisclosu
   EXPECT_GT(mine->late[0].days_late, 0);
   EXPECT_TRUE(mine->late[0].published_at.empty());
   EXPECT_EQ(mine->broken.size(), 2u);
+}
+
+TEST_F(PortalTest, AScheduledArticleIsPublishedOnceAtItsTime) {
+  auto& app = server_->app();
+  auto f = article_fields("定时发布的通知", "<p>定时发布正文</p>", "notices");
+  for (auto& [n, v] : f)
+    if (n == "scheduled_at") v = "2099-01-01T09:00";
+  auto created = post("bian.a", "/portal/articles/new", f, "submit");
+  ASSERT_EQ(created.status, 303) << created.body.substr(0, 2000);
+  long long id = created_id(created);
+  approve_all(id);
+  auto a = app.portal().articles().get(id);
+  EXPECT_EQ((*a)->state, portal::ArticleState::scheduled);
+  EXPECT_EQ((*a)->scheduled_at, "2099-01-01T01:00:00Z") << "09:00 China time";
+  std::string path = "/articles/" + std::to_string(id);
+  EXPECT_EQ(pub(path).status, 404) << "not before its time";
+  EXPECT_EQ(*app.portal().articles().publish_due(), 0);
+
+  // Its time comes: this test's two threads and the server's follower race
+  // for it, and it is published exactly once.
+  std::string past = "2020-01-01T00:00:00Z";
+  *app.database().acquire() << "UPDATE portal_articles SET scheduled_at = :t WHERE id = :i",
+      soci::use(past), soci::use(id);
+  std::atomic<int> published{0};
+  std::vector<std::thread> racers;
+  for (int i = 0; i < 2; ++i)
+    racers.emplace_back([&] {
+      auto n = app.portal().articles().publish_due();
+      EXPECT_TRUE(n) << (n ? "" : n.error().key);
+      if (n) published += *n;
+    });
+  for (auto& t : racers) t.join();
+  auto page = eventually(path, [](const HttpResult& r) { return r.status == 200; });
+  EXPECT_EQ(page.status, 200);
+  EXPECT_LE(published.load(), 1);
+  auto records = app.audit_log().find({.event = "portal.article.publish", .limit = 1000});
+  ASSERT_TRUE(records);
+  int publications = 0;
+  for (const auto& r : *records) publications += r.event.object == "article:" + std::to_string(id);
+  EXPECT_EQ(publications, 1);
 }
 
 }  // namespace
