@@ -15,6 +15,8 @@
 #include "ca/permissions.hpp"
 #include "ca/seal_pages.hpp"
 #include "ca/verify_routes.hpp"
+#include "core/china_time.hpp"
+#include "core/civil_date.hpp"
 #include "db/migration.hpp"
 #include "http/csrf.hpp"
 #include "identity/account_routes.hpp"
@@ -25,7 +27,9 @@
 #include "identity/signin_routes.hpp"
 #include "office/workdays_routes.hpp"
 #include "portal/home_routes.hpp"
+#include "portal/letter_routes.hpp"
 #include "portal/permissions.hpp"
+#include "portal/report_routes.hpp"
 #include "portal/site_routes.hpp"
 #include "portal/site_settings.hpp"
 #include "registry/base_registry.hpp"
@@ -37,6 +41,21 @@
 namespace yiwang::app {
 
 namespace {
+
+// 行政许可 decisions an organ made in a year, for its annual report on disclosure.
+Result<long long> licensing_decisions(services::CaseStore& cases, long long organ_id, int year) {
+  services::CaseFilter filter;
+  filter.organ_id = organ_id;
+  long long n = 0;
+  for (int offset = 0;; offset += 200) {
+    auto page = cases.list(filter, offset, 200);
+    if (!page) return std::unexpected(page.error());
+    for (const auto& c : page->cases)
+      if (auto day = core::china_day_of(c.decided_at); day && core::year_of(*day) == year) ++n;
+    if (offset + 200 >= page->total) break;
+  }
+  return n;
+}
 
 std::vector<db::Migration> all_migrations() {
   std::vector<db::Migration> out;
@@ -237,8 +256,26 @@ Result<std::unique_ptr<Application>> Application::open(Config config) {
   app->online_->set_document_maker(services::case_document_maker(document_parts));
   app->online_->set_licence_issuer(services::case_licence_issuer(
       document_parts, app->online_->licences(), *app->service_items_));
-  app->portal_ = std::make_unique<portal::Portal>(portal::PortalParts{
-      *app->db_, *app->organs_, *app->workflow_, app->config_.share_dir, base_url});
+  auto letter_rules = portal::load_letter_rules(share);
+  if (!letter_rules) return std::unexpected(letter_rules.error());
+  app->portal_ =
+      std::make_unique<portal::Portal>(portal::PortalParts{.db = *app->db_,
+                                                           .organs = *app->organs_,
+                                                           .engine = *app->workflow_,
+                                                           .calendar = app->calendar_,
+                                                           .share_dir = app->config_.share_dir,
+                                                           .base_url = base_url,
+                                                           .letter_rules = std::move(*letter_rules),
+                                                           .catalogue = &app->catalogue_,
+                                                           .keys = app->keyring_.get()});
+  app->portal_->desk().register_steps(portal::disclosure_letter_maker(
+      {*app->seals_, *app->accounts_, app->catalogue_, app->portal_->requests(), base_url}));
+  app->portal_->requests().set_listener(
+      portal::disclosure_notifier(app->catalogue_, *app->outbox_, base_url));
+  app->portal_->reports().set_decision_counter(
+      [cases = &app->online_->cases()](long long organ, int year) {
+        return licensing_decisions(*cases, organ, year);
+      });
   app->ca_services_ = std::unique_ptr<ca::CaServices>(
       new ca::CaServices{*app->services_, *app->authority_, *app->seals_});
   app->workflow_services_ = std::unique_ptr<workflow::WorkflowServices>(
@@ -332,6 +369,20 @@ void Application::register_routes() {
       new portal::EditorPages{*services_, *portal_, calendar_});
   portal::register_editor_routes(router_, *editor_pages_);
   portal::register_review_task_form(task_forms_, *editor_pages_);
+  disclosure_pages_ =
+      std::unique_ptr<portal::DisclosurePages>(new portal::DisclosurePages{*services_, *portal_});
+  portal::register_disclosure_routes(router_, *disclosure_pages_);
+  portal::register_disclosure_task_forms(task_forms_, *disclosure_pages_);
+  portal::add_disclosure_nav(*pages_);
+  report_pages_ =
+      std::unique_ptr<portal::ReportPages>(new portal::ReportPages{*services_, *portal_});
+  portal::register_report_routes(router_, *report_pages_);
+  portal::add_report_nav(*pages_);
+  portal::register_letter_routes(router_, *pages_, *portal_);
+  letter_desk_ = std::unique_ptr<portal::LetterDesk>(new portal::LetterDesk{*services_, *portal_});
+  portal::register_letter_desk_routes(router_, *letter_desk_);
+  portal::register_letter_task_forms(task_forms_, *letter_desk_);
+  portal::add_letter_nav(*pages_);
   portal::add_portal_nav(*pages_);
   registry::register_registry_routes(router_, *pages_, *divisions_);
   for (auto zone : {http::Zone::intranet, http::Zone::internet}) {
@@ -390,11 +441,13 @@ void Application::start() {
                   index.error().params["detail"]);
   }
   portal::ArticleStore* articles = &portal_->articles();
+  portal::LetterProcess* letters = &portal_->letter_process();
   follower_ = std::make_unique<portal::SiteFollower>(
       *db_,
-      [articles] {
+      [articles, letters] {
         if (auto due = articles->publish_due(); !due)
           spdlog::warn("scheduled articles: {}", due.error().params["detail"]);
+        letters->tick(core::china_today());  // 督办 and the rating window
       },
       [cache](const std::string& path) {
         if (path.ends_with('*'))

@@ -34,8 +34,11 @@
 #include "identity/sign_in.hpp"
 #include "mail/outbox.hpp"
 #include "mail/smtp_sender.hpp"
+#include "portal/disclosure_routes.hpp"
 #include "portal/editor_routes.hpp"
+#include "portal/letter_desk_routes.hpp"
 #include "portal/portal.hpp"
+#include "portal/report_routes.hpp"
 #include "portal/site_changes.hpp"
 #include "registry/base_registry.hpp"
 #include "registry/division_store.hpp"
@@ -156,6 +159,9 @@ class Application {
   std::string openapi_;  // the repository's OpenAPI document
   std::unique_ptr<portal::Portal> portal_;
   std::unique_ptr<portal::EditorPages> editor_pages_;
+  std::unique_ptr<portal::DisclosurePages> disclosure_pages_;
+  std::unique_ptr<portal::ReportPages> report_pages_;
+  std::unique_ptr<portal::LetterDesk> letter_desk_;
   std::unique_ptr<search::SearchIndex> search_;
   std::unique_ptr<search::Indexer> indexer_;        // while serving
   std::unique_ptr<portal::SiteFollower> follower_;  // while serving

@@ -13,6 +13,7 @@
 #include "identity/permissions.hpp"
 #include "portal/article_import.hpp"
 #include "portal/article_review.hpp"
+#include "portal/disclosure_desk.hpp"
 #include "portal/permissions.hpp"
 #include "services/permissions.hpp"
 #include "services/ratings.hpp"
@@ -214,7 +215,7 @@ struct Ensured {
 };
 
 // Creates the role when no role has its name, and grants it to the account
-// in the demo organ numbered `scope` unless the account holds it already.
+// in the demo organ numbered `scope` unless the account holds it there already.
 // An account that does not exist is skipped.
 Result<Ensured> ensure_grant(identity::OrganStore& organs, identity::AccountStore& accounts,
                              identity::RoleStore& roles, const identity::RoleInput& input,
@@ -237,10 +238,10 @@ Result<Ensured> ensure_grant(identity::OrganStore& organs, identity::AccountStor
   if (!*user) return out;
   auto grants = roles.grants_of((*user)->id);
   if (!grants) return std::unexpected(grants.error());
-  for (const auto& g : *grants)
-    if (g.role_id == *role) return out;
   auto organ = demo_organ(organs, scope);
   if (!organ) return std::unexpected(organ.error());
+  for (const auto& g : *grants)
+    if (g.role_id == *role && g.organ_id == organ->id) return out;
   auto granted = roles.grant((*user)->id, *role, organ->id, sub_organs, who);
   if (!granted) return std::unexpected(granted.error());
   ++out.grant_created;
@@ -598,7 +599,7 @@ Result<DemoPortal> load_demo_portal(identity::OrganStore& organs, identity::Acco
   const std::vector<std::string> review = {workflow::perm::kInstanceStart};
   const identity::RoleInput editor{
       "网站编辑", "撰写网站信息并提交审核", {portal::perm::kArticleEdit}};
-  const std::vector<DemoHolder> holders = {
+  std::vector<DemoHolder> holders = {
       {editor, "liuyang.bgs", 2},
       {editor, "sunli.bgs", 2},
       {{std::string(portal::kFirstReviewRole), "网站信息初审", review}, "zhoujie.bgs", 2},
@@ -609,9 +610,44 @@ Result<DemoPortal> load_demo_portal(identity::OrganStore& organs, identity::Acco
         {portal::perm::kArticleWithdraw, portal::perm::kSiteHealth}},
        "zhangwei.bgs",
        2},
+      // 依申请公开 at 市发展改革委: 李军 registers and handles requests, 王芳 signs.
+      {{std::string(portal::kDisclosureOfficerRole),
+        "登记、办理向本机关提出的政府信息公开申请",
+        {portal::perm::kDisclosureHandle}},
+       "lijun.fgw",
+       3},
+      {{std::string(portal::kDisclosureHeadRole),
+        "审批延长答复期限，签发政府信息公开申请答复书，编制政府信息公开工作年度报告",
+        {portal::perm::kDisclosureHandle, portal::perm::kReportEdit}},
+       "wangfang.fgw",
+       3},
+      // Its annual report is reviewed like every article of the organ: 李军
+      // first, 王芳 second, 林海 of 市政府办公室 last.
+      {{std::string(portal::kFirstReviewRole), "网站信息初审", review}, "lijun.fgw", 3},
+      {{std::string(portal::kSecondReviewRole), "网站信息复审", review}, "wangfang.fgw", 3},
+      {{std::string(portal::kFinalReviewRole), "网站信息终审并发布", review}, "linhai.bgs", 3},
   };
+  // 互动交流: 何静 of 市数据局 (which runs the 12345 platform) does the 分办 of the
+  // city's mailbox; 东城区政府, 市市场监管局 and 市政府办公室 handle and review
+  // letters; 张伟 follows up (督办) all of them.
+  const auto& rules = portal.letters().rules();
+  const std::vector<std::string> letters = {portal::perm::kLetterRead};
+  const identity::RoleInput triage{rules.triage_role, "来信分办：受理并交办，或不予受理", letters};
+  const identity::RoleInput handle{rules.handle_role, "办理来信，起草答复", letters};
+  const identity::RoleInput check{rules.review_role, "审核来信答复", letters};
+  const identity::RoleInput supervise{rules.supervise_role, "督办超期未答复的来信", letters};
+  holders.insert(holders.end(), {{triage, "hejing.sjj", 1},
+                                 {handle, "huangli.dcq", 10},
+                                 {check, "wuqiang.dcq", 10},
+                                 {handle, "zhouting.scjg", 4},
+                                 {check, "zhaomin.scjg", 4},
+                                 {handle, "liuyang.bgs", 2},
+                                 {check, "chenjing.bgs", 2},
+                                 {supervise, "zhangwei.bgs", 1, true}});
   auto granted = ensure_grants(organs, accounts, roles, holders, who);
   if (!granted) return std::unexpected(granted.error());
+  if (auto installed = portal.letter_process().install(); !installed)
+    return std::unexpected(installed.error());
   std::filesystem::path dir = share_dir / "data" / "portal";
   auto tree = nlohmann::json::parse(read_file(dir / "columns.json"), nullptr, false);
   if (tree.is_discarded())

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
+#include <string_view>
 
 namespace yiwang::core {
 
@@ -13,5 +15,9 @@ inline constexpr std::chrono::hours kChinaUtcOffset{8};
 inline std::chrono::sys_days china_today() {
   return std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now() + kChinaUtcOffset);
 }
+
+// The China date of a stored UTC time ("2026-11-27T17:00:00Z" is
+// 2026-11-28 in China); nullopt when it does not start with a date.
+std::optional<std::chrono::sys_days> china_day_of(std::string_view utc);
 
 }  // namespace yiwang::core

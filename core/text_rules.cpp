@@ -63,6 +63,20 @@ Result<std::string> check_text(std::string_view value, std::string field, std::s
   return trimmed;
 }
 
+Result<std::string> check_lines(std::string_view value, std::string field, std::size_t max_chars,
+                                bool required) {
+  std::string lines;
+  lines.reserve(value.size());
+  for (std::size_t i = 0; i < value.size(); ++i)
+    if (!(value[i] == '\r' && i + 1 < value.size() && value[i + 1] == '\n')) lines += value[i];
+  std::string flat = lines;
+  for (char& c : flat)
+    if (c == '\n') c = ' ';
+  auto ok = check_text(flat, std::move(field), max_chars, required);
+  if (!ok) return std::unexpected(ok.error());
+  return trim_text(lines);
+}
+
 std::string xml_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());

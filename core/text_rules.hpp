@@ -39,6 +39,11 @@ inline int hex_digit(char c) {
 Result<std::string> check_text(std::string_view value, std::string field, std::size_t max_chars,
                                bool required = true);
 
+// check_text() for text of several lines (a letter, an opinion): line breaks
+// are kept (CR LF becomes LF), other control characters are refused.
+Result<std::string> check_lines(std::string_view value, std::string field, std::size_t max_chars,
+                                bool required = true);
+
 // Checks a mainland phone number: an 11-digit mobile (1[3-9]…, returned as
 // digits only) or a landline with its area code ("0591-87654321", returned as
 // typed after trimming); full-width digits are accepted. Error key

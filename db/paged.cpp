@@ -31,6 +31,12 @@ IdPage page_ids(soci::session& s, const std::string& from, const std::string& id
   return page;
 }
 
+std::string id_list(const std::vector<long long>& ids) {
+  std::string out;
+  for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + std::to_string(ids[i]);
+  return out;
+}
+
 std::string like_pattern(std::string_view text) {
   std::string out = "%";
   for (char c : text) {

@@ -25,6 +25,10 @@ IdPage page_ids(soci::session& s, const std::string& from, const std::string& id
                 const std::string& where, const std::string& order_by,
                 const std::function<void(soci::statement&)>& bind, int offset, int limit);
 
+// Ids as the text of an SQL IN list ("3,7,12"; "" for none). Ids are
+// numbers, so they are written into the statement rather than bound.
+std::string id_list(const std::vector<long long>& ids);
+
 // "%text%" with %, _ and \ escaped: use with LIKE … ESCAPE '\'.
 std::string like_pattern(std::string_view text);
 

@@ -10,6 +10,7 @@
 #include "core/civil_date.hpp"
 #include "core/normalise.hpp"
 #include "core/text_rules.hpp"
+#include "portal/active_organs.hpp"
 #include "workflow/duration.hpp"
 
 namespace yiwang::portal {
@@ -27,21 +28,13 @@ struct Pending {
 // Every active organ by name, short name and credit code.
 Result<std::map<std::string, long long>> organ_names(identity::OrganStore& organs) {
   std::map<std::string, long long> out;
-  std::function<Result<void>(std::optional<long long>, int)> walk =
-      [&](std::optional<long long> parent, int depth) -> Result<void> {
-    if (depth > 20) return {};
-    auto kids = organs.children(parent);
-    if (!kids) return std::unexpected(kids.error());
-    for (const auto& o : *kids) {
-      if (o.retired) continue;
-      out.emplace(o.name, o.id);
-      if (!o.short_name.empty()) out.emplace(o.short_name, o.id);
-      if (!o.credit_code.empty()) out.emplace(o.credit_code, o.id);
-      if (auto r = walk(o.id, depth + 1); !r) return r;
-    }
-    return {};
-  };
-  if (auto r = walk(std::nullopt, 0); !r) return std::unexpected(r.error());
+  auto all = active_organs(organs);
+  if (!all) return std::unexpected(all.error());
+  for (const auto& o : *all) {
+    out.emplace(o.name, o.id);
+    if (!o.short_name.empty()) out.emplace(o.short_name, o.id);
+    if (!o.credit_code.empty()) out.emplace(o.credit_code, o.id);
+  }
   return out;
 }
 

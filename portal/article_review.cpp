@@ -1,17 +1,13 @@
 #include "portal/article_review.hpp"
 
-#include <fstream>
-#include <sstream>
+#include "workflow/module_process.hpp"
 
 namespace yiwang::portal {
 
 namespace {
 
 long long article_of(const workflow::ServiceCall& call) {
-  auto it = call.variables.find("article");
-  if (it == call.variables.end() || !it->is_number_integer())
-    throw workflow::Fault(Error("portal.review.no_article"));
-  return it->get<long long>();
+  return workflow::id_variable(call, "article", "portal.review.no_article");
 }
 
 // The note of the reviewer who sent the article back.
@@ -39,21 +35,9 @@ void register_review_steps(workflow::Engine& engine, ArticleStore& articles) {
 }
 
 Result<void> ArticleReview::install() {
-  auto existing = engine_.versions(kReviewProcess);
-  if (!existing) return std::unexpected(existing.error());
-  if (!existing->empty()) return {};
-  std::ifstream in(share_dir_ / "data" / "processes" / "portal_article_review.bpmn",
-                   std::ios::binary);
-  if (!in) return fail("portal.review.no_process");
-  std::stringstream xml;
-  xml << in.rdbuf();
-  workflow::Actor system;
-  system.account = system.name = system.audit.account = "system";
-  system.audit.organ = "-";
-  system.audit.source = "portal";
-  auto deployed = engine_.deploy(xml.str(), system);
-  if (!deployed) return std::unexpected(deployed.error());
-  return {};
+  return workflow::deploy_default(engine_, kReviewProcess,
+                                  share_dir_ / "data" / "processes" / "portal_article_review.bpmn",
+                                  "portal.review.no_process");
 }
 
 Result<workflow::Instance> ArticleReview::submit(long long id, int expected_version,

@@ -584,10 +584,7 @@ Result<ArticlePage> ArticleStore::list(const ArticleFilter& f) {
       where += " AND (title LIKE :q ESCAPE '\\' OR doc_number LIKE :q2 ESCAPE '\\')";
     if (f.organs) {
       if (f.organs->empty()) return ArticlePage{};
-      where += " AND organ_id IN (";
-      for (std::size_t i = 0; i < f.organs->size(); ++i)
-        where += (i ? "," : "") + std::to_string((*f.organs)[i]);
-      where += ")";
+      where += " AND organ_id IN (" + db::id_list(*f.organs) + ")";
     }
     std::string order = f.sort == "updated"      ? "updated_at, id"
                         : f.sort == "title"      ? "title, id"
@@ -789,10 +786,7 @@ Result<std::vector<Article>> ArticleStore::disclosure_items(
     if (organs && organs->empty()) return out;
     std::string where = "WHERE disclosure = :d AND state <> :w";
     if (organs) {
-      where += " AND organ_id IN (";
-      for (std::size_t i = 0; i < organs->size(); ++i)
-        where += (i ? "," : "") + std::to_string((*organs)[i]);
-      where += ")";
+      where += " AND organ_id IN (" + db::id_list(*organs) + ")";
     }
     auto s = db_.acquire();
     std::string active(disclosure_name(Disclosure::active)),
@@ -952,9 +946,7 @@ Result<PublishedPage> ArticleStore::published_in(const std::vector<long long>& c
   return db::guarded([&]() -> Result<PublishedPage> {
     PublishedPage out;
     if (columns.empty()) return out;
-    std::string in;
-    for (std::size_t i = 0; i < columns.size(); ++i)
-      in += (i ? "," : "") + std::to_string(columns[i]);
+    std::string in = db::id_list(columns);
     auto s = db_.acquire();
     db::query(*s, "SELECT COUNT(*) FROM portal_published WHERE column_id IN (" + in + ")",
               [&](const soci::row& r) { out.total = db::row_int64(r, 0); });

@@ -10,12 +10,14 @@
 #include "core/china_time.hpp"
 #include "core/civil_date.hpp"
 #include "core/text_rules.hpp"
+#include "http/organ_scope.hpp"
 #include "http/percent_encoding.hpp"
 #include "portal/permissions.hpp"
 #include "portal/site_health.hpp"
 #include "portal/text_diff.hpp"
 #include "render/pager.hpp"
 #include "render/rich_text.hpp"
+#include "render/select_options.hpp"
 
 namespace yiwang::portal {
 
@@ -27,12 +29,7 @@ const std::string kBase = "/portal/articles";
 
 // ---- who may act for which organ ----
 
-std::optional<std::vector<long long>> organs_of(const http::Request& req, const char* permission) {
-  const auto& authority = req.principal->authority;
-  if (!authority) return std::vector<long long>{};
-  if (authority->everywhere.contains(permission)) return std::nullopt;
-  return authority->organs_for(permission);
-}
+using http::organs_of;
 
 Result<std::optional<Article>> article_for(EditorPages& p, const http::Request& req,
                                            const char* permission) {
@@ -133,14 +130,6 @@ struct EditorView {
   std::vector<Error> problems;
 };
 
-nlohmann::json options(const std::vector<std::pair<std::string, std::string>>& list,
-                       const std::string& chosen) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& [value, label] : list)
-    out.push_back({{"value", value}, {"label", label}, {"on", value == chosen}});
-  return out;
-}
-
 Result<nlohmann::json> editor_model(EditorPages& p, const http::Request& req,
                                     const EditorView& view, const Article* article) {
   const auto& pages = pages_of(p);
@@ -184,11 +173,12 @@ Result<nlohmann::json> editor_model(EditorPages& p, const http::Request& req,
         pages.text(req, "portal.disclosure." + std::string(disclosure_name(d))));
   for (auto c : kDisclosureCategories)
     categories.emplace_back(std::string(c), pages.text(req, "portal.category." + std::string(c)));
-  m["columns"] = options(columns, in.column_id ? std::to_string(in.column_id) : "");
-  m["organs"] = options(organs, in.organ_id ? std::to_string(in.organ_id) : "");
-  m["policies"] = options(policies, in.policy_id ? std::to_string(in.policy_id) : "");
-  m["disclosures"] = options(disclosures, in.disclosure);
-  m["categories"] = options(categories, in.category);
+  m["columns"] = render::select_options(columns, in.column_id ? std::to_string(in.column_id) : "");
+  m["organs"] = render::select_options(organs, in.organ_id ? std::to_string(in.organ_id) : "");
+  m["policies"] =
+      render::select_options(policies, in.policy_id ? std::to_string(in.policy_id) : "");
+  m["disclosures"] = render::select_options(disclosures, in.disclosure);
+  m["categories"] = render::select_options(categories, in.category);
   m["v"] = {{"title", in.title},
             {"subtitle", in.subtitle},
             {"source", in.source},
@@ -302,18 +292,19 @@ http::Response list_page(EditorPages& p, http::Request& req) {
     std::string next = f.sort == key ? "-" + key : key;
     return render::with_query(req, {{"sort", next}});
   };
-  nlohmann::json m = {{"rows", rows},
-                      {"has_rows", !rows.empty()},
-                      {"q", f.query},
-                      {"states", options(states, req.query.value("state"))},
-                      {"columns", options(columns, f.column_id ? std::to_string(f.column_id) : "")},
-                      {"total", list->total},
-                      {"pager", list->total > page.per_page ? render::pager(req, page, list->total)
-                                                            : nlohmann::json()},
-                      {"sort_title", sort_link("title")},
-                      {"sort_updated", sort_link("updated")},
-                      {"sort_published", sort_link("published")},
-                      {"filtered", !f.query.empty() || f.state || f.column_id}};
+  nlohmann::json m = {
+      {"rows", rows},
+      {"has_rows", !rows.empty()},
+      {"q", f.query},
+      {"states", render::select_options(states, req.query.value("state"))},
+      {"columns", render::select_options(columns, f.column_id ? std::to_string(f.column_id) : "")},
+      {"total", list->total},
+      {"pager",
+       list->total > page.per_page ? render::pager(req, page, list->total) : nlohmann::json()},
+      {"sort_title", sort_link("title")},
+      {"sort_updated", sort_link("updated")},
+      {"sort_published", sort_link("published")},
+      {"filtered", !f.query.empty() || f.state || f.column_id}};
   return pages_of(p).page(req, "portal/editor_list", "portal.editor.list_title", m);
 }
 
@@ -520,7 +511,22 @@ http::Response health_page(EditorPages& p, http::Request& req) {
                                       ? nlohmann::json()
                                       : nlohmann::json(identity::local_time(l.published_at))},
                     {"days_late", l.days_late}});
-  nlohmann::json m = {{"stale", stale},
+  nlohmann::json letters = nlohmann::json::array();
+  for (const auto& o : health->letters)
+    letters.push_back({{"title", o.letter.title},
+                       {"href", "/portal/letters/" + std::to_string(o.letter.id)},
+                       {"kind", p.portal.letters().rules().kind(o.letter.kind)
+                                    ? p.portal.letters().rules().kind(o.letter.kind)->name
+                                    : o.letter.kind},
+                       {"organ", organ_name(p, o.letter.handler_organ_id)},
+                       {"received", identity::local_time(o.letter.received_at)},
+                       {"due", o.letter.due_on},
+                       {"days_over", o.days_over},
+                       {"escalations", o.letter.escalations.size()},
+                       {"veto", o.veto}});
+  nlohmann::json m = {{"letters", letters},
+                      {"has_letters", !letters.empty()},
+                      {"stale", stale},
                       {"has_stale", !stale.empty()},
                       {"empty", empty},
                       {"has_empty", !empty.empty()},

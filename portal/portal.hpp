@@ -7,12 +7,19 @@
 #include <string>
 #include <vector>
 
+#include "core/work_calendar.hpp"
 #include "db/database.hpp"
 #include "db/migration.hpp"
 #include "identity/organ_store.hpp"
+#include "portal/annual_report.hpp"
 #include "portal/article_review.hpp"
 #include "portal/article_store.hpp"
 #include "portal/column_store.hpp"
+#include "portal/disclosure_desk.hpp"
+#include "portal/disclosure_store.hpp"
+#include "portal/letter_config.hpp"
+#include "portal/letter_process.hpp"
+#include "portal/letter_store.hpp"
 #include "search/search_index.hpp"
 #include "workflow/engine.hpp"
 
@@ -22,9 +29,16 @@ struct PortalParts {
   db::Database& db;
   identity::OrganStore& organs;
   workflow::Engine& engine;
+  const core::WorkCalendar& calendar;
   std::filesystem::path share_dir;  // holds data/processes/
   std::string base_url;             // of the public site, for feeds and the sitemap
   ArticleStore::Clock clock = {};
+  // 互动交流: the rules (data/portal/letters.json) and the texts of the
+  // writer's notices.
+  LetterRules letter_rules = {};
+  const render::Catalogue* catalogue = nullptr;
+  // Seals personal details the portal keeps (依申请公开 applicants).
+  const crypto::Keyring* keys = nullptr;
 };
 
 class Portal {
@@ -32,11 +46,18 @@ class Portal {
   explicit Portal(const PortalParts& parts);
 
   // The module's migrations after the site settings (portal 1), and the search's.
+  // The letters' (portal 6) come after the disclosure tracking of articles.
   static std::vector<db::Migration> migrations();
+  static std::vector<db::Migration> letter_migrations();  // portal 6
 
   ColumnStore& columns() { return columns_; }
   ArticleStore& articles() { return articles_; }
   ArticleReview& review() { return review_; }
+  LetterStore& letters() { return letters_; }
+  LetterProcess& letter_process() { return letter_process_; }
+  DisclosureStore& requests() { return requests_; }
+  DisclosureDesk& desk() { return desk_; }
+  AnnualReports& reports() { return reports_; }
   identity::OrganStore& organs() { return organs_; }
   const std::string& base_url() const { return base_url_; }
 
@@ -50,6 +71,12 @@ class Portal {
   ColumnStore columns_;
   ArticleStore articles_;
   ArticleReview review_;
+  LetterRules letter_rules_;
+  LetterStore letters_;
+  LetterProcess letter_process_;
+  DisclosureStore requests_;
+  DisclosureDesk desk_;
+  AnnualReports reports_;
   search::SearchIndex* search_ = nullptr;
 };
 

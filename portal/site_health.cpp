@@ -1,5 +1,6 @@
 #include "portal/site_health.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <set>
 
@@ -118,6 +119,21 @@ Result<SiteHealth> check_site(Portal& portal, const core::WorkCalendar& calendar
     out.late.push_back({a.id, a.title, a.organ_id, a.formed_on, core::format_iso_date(due),
                         done ? a.published_at : std::string(),
                         calendar.working_days_between(due, until)});
+  }
+  auto letters = portal.letters().overdue(today, organs);
+  if (!letters) return std::unexpected(letters.error());
+  const auto& rules = portal.letters().rules();
+  for (auto& l : *letters) {
+    auto due = date_of(l.due_on);
+    if (!due) continue;
+    auto received = china_day(l.received_at).value_or(today);
+    // Three months after 31 January is the end of April.
+    auto limit = std::chrono::year_month_day(received) + std::chrono::months(rules.veto_months);
+    if (!limit.ok()) limit = limit.year() / limit.month() / std::chrono::last;
+    bool veto = std::find(rules.veto_kinds.begin(), rules.veto_kinds.end(), l.kind) !=
+                    rules.veto_kinds.end() &&
+                today > std::chrono::sys_days(limit);
+    out.letters.push_back({std::move(l), calendar.working_days_between(*due, today), veto});
   }
   return out;
 }

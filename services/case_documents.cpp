@@ -17,12 +17,8 @@ constexpr std::string_view kLang = render::Catalogue::kDefaultLanguage;
 
 // The China date of a stored UTC time, in words ("2026年11月28日").
 std::string chinese_date(const std::string& utc) {
-  if (utc.size() < 10) return "";
-  auto day = core::parse_iso_date(utc.substr(0, 10));
-  if (!day) return "";
-  // Times after 16:00 UTC are the next day in China.
-  if (utc.size() >= 13 && std::stoi(utc.substr(11, 2)) >= 16) *day += std::chrono::days(1);
-  return core::format_chinese_date(*day);
+  auto day = core::china_day_of(utc);
+  return day ? core::format_chinese_date(*day) : "";
 }
 
 struct Texts {
@@ -90,41 +86,6 @@ render::PdfDocument layout(const CaseDocumentParts& p, const CaseRecord& c, std:
   return d;
 }
 
-// Renders a document, seals it with the organ's process seal for the civil
-// servant `actor` (when the organ has a seal and the actor is one), and
-// returns the file.
-std::string sealed_pdf(const CaseDocumentParts& p, soci::session& s, const CaseRecord& c,
-                       render::PdfDocument doc, const std::string& name, const std::string& actor) {
-  auto seal = p.seals.process_seal(c.organ_id);
-  if (!seal) throw CaseError(seal.error());
-  if (*seal) {
-    auto png = p.seals.image((*seal)->id, false);
-    if (!png) throw CaseError(png.error());
-    doc.seal_png = std::move(*png);
-  }
-  auto pdf = render::render_pdf(doc);
-  if (!pdf) throw CaseError(pdf.error());
-  std::string content = std::move(*pdf);
-  if (!*seal) {
-    spdlog::warn("case {}: {} not sealed: organ {} has no seal", c.number, name, c.organ_id);
-    return content;
-  }
-  // Sealed for the civil servant whose decision this is.
-  auto signer = p.accounts.find_by_name(actor);
-  if (!signer) throw CaseError(signer.error());
-  if (!*signer || (*signer)->kind != identity::AccountKind::staff) {
-    spdlog::warn("case {}: {} not sealed: no civil servant decided it", c.number, name);
-    return content;
-  }
-  audit::AuditEvent who;
-  who.account = actor;
-  who.organ = "-";
-  who.source = "process";
-  auto applied = p.seals.apply_in_process(s, (*seal)->id, name, content, **signer, who);
-  if (!applied) throw CaseError(applied.error());
-  return ca::embed_signature(content, applied->signature);
-}
-
 const identity::Organ& organ_of(const CaseDocumentParts& p, const CaseRecord& c,
                                 std::optional<identity::Organ>& holder) {
   auto organ = p.organs.get(c.organ_id);
@@ -135,13 +96,47 @@ const identity::Organ& organ_of(const CaseDocumentParts& p, const CaseRecord& c,
 
 }  // namespace
 
+std::string sealed_pdf(ca::SealStore& seals, identity::AccountStore& accounts, soci::session& s,
+                       long long organ_id, render::PdfDocument doc, const std::string& name,
+                       const std::string& actor, std::string_view subject) {
+  auto seal = seals.process_seal(organ_id);
+  if (!seal) throw CaseError(seal.error());
+  if (*seal) {
+    auto png = seals.image((*seal)->id, false);
+    if (!png) throw CaseError(png.error());
+    doc.seal_png = std::move(*png);
+  }
+  auto pdf = render::render_pdf(doc);
+  if (!pdf) throw CaseError(pdf.error());
+  std::string content = std::move(*pdf);
+  if (!*seal) {
+    spdlog::warn("{}: {} not sealed: organ {} has no seal", subject, name, organ_id);
+    return content;
+  }
+  // Sealed for the civil servant whose decision this is.
+  auto signer = accounts.find_by_name(actor);
+  if (!signer) throw CaseError(signer.error());
+  if (!*signer || (*signer)->kind != identity::AccountKind::staff) {
+    spdlog::warn("{}: {} not sealed: no civil servant decided it", subject, name);
+    return content;
+  }
+  audit::AuditEvent who;
+  who.account = actor;
+  who.organ = "-";
+  who.source = "process";
+  auto applied = seals.apply_in_process(s, (*seal)->id, name, content, **signer, who);
+  if (!applied) throw CaseError(applied.error());
+  return ca::embed_signature(content, applied->signature);
+}
+
 DocumentMaker case_document_maker(CaseDocumentParts p) {
   return
       [p](soci::session& s, const CaseRecord& c, std::string_view kind, const std::string& actor) {
         std::optional<identity::Organ> organ;
         render::PdfDocument doc = layout(p, c, kind, organ_of(p, c, organ).name);
         std::string name = doc.title + "-" + c.number + ".pdf";
-        std::string content = sealed_pdf(p, s, c, std::move(doc), name, actor);
+        std::string content = sealed_pdf(p.seals, p.accounts, s, c.organ_id, std::move(doc), name,
+                                         actor, "case " + c.number);
         std::string ref = forms::AttachmentStore::put(s, content, "application/pdf");
         p.cases.add_document(s, c.id, std::string(kind), name, ref);
       };
@@ -185,7 +180,8 @@ LicenceIssuer case_licence_issuer(CaseDocumentParts p, LicenceStore& licences,
     d.qr_caption = p.catalogue.text(kLang, "services.doc.licence.qr_caption") + "\n" + d.qr_text;
     d.metadata_title = l.type_name + " " + l.identifier;
     std::string name = l.type_name + "-" + c.number + ".pdf";
-    std::string content = sealed_pdf(p, s, c, std::move(d), name, actor);
+    std::string content = sealed_pdf(p.seals, p.accounts, s, c.organ_id, std::move(d), name, actor,
+                                     "case " + c.number);
     std::string ref = forms::AttachmentStore::put(s, content, "application/pdf");
     LicenceStore::set_pdf(s, l.id, ref);
     p.cases.add_document(s, c.id, "licence", name, ref);

@@ -16,6 +16,7 @@
 #include "identity/account_store.hpp"
 #include "identity/organ_store.hpp"
 #include "render/catalogue.hpp"
+#include "render/pdf_document.hpp"
 #include "services/case_steps.hpp"
 #include "services/case_store.hpp"
 #include "services/item_catalogue.hpp"
@@ -33,6 +34,16 @@ struct CaseDocumentParts {
 };
 
 DocumentMaker case_document_maker(CaseDocumentParts parts);
+
+// Renders `doc` and seals it with the organ's process seal on behalf of the
+// civil servant `actor`, in the transaction (the use is recorded with the
+// seal); returns the PDF with its signature embedded. An organ without a
+// seal, or an actor who is not a civil servant, gets the PDF unsealed and a
+// warning naming `subject` in the log. Throws CaseError when the document
+// cannot be made or sealed.
+std::string sealed_pdf(ca::SealStore& seals, identity::AccountStore& accounts, soci::session& s,
+                       long long organ_id, render::PdfDocument doc, const std::string& name,
+                       const std::string& actor, std::string_view subject);
 
 // Issues the licence of an approved case (LicenceStore::issue), lays it out
 // as a PDF — the licence's elements, validity and identifier, a QR code to

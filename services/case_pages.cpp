@@ -10,6 +10,7 @@
 #include "http/percent_encoding.hpp"
 #include "render/pager.hpp"
 #include "services/catalogue_routes.hpp"
+#include "services/clock_view.hpp"
 #include "services/guide_routes.hpp"
 #include "services/permissions.hpp"
 #include "services/service_pages.hpp"
@@ -166,29 +167,10 @@ http::Response apply_post(ServicePages& p, http::Request& req) {
                     out->submission.adjusted ? 200 : 400);
 }
 
-std::string date_text(std::chrono::sys_days d) { return core::format_iso_date(d); }
-
 // Sections of the templates show for any string, even an empty one: what may
 // be empty is given as null instead.
 nlohmann::json optional_text(const std::string& text) {
   return text.empty() ? nlohmann::json() : nlohmann::json(text);
-}
-
-nlohmann::json clock_model(const http::Request& req, const render::PageRenderer& pages,
-                           const ClockReading& r, std::string_view name_key) {
-  std::string state_key = !r.running  ? "services.pages.clock.paused"
-                          : r.overdue ? "services.pages.clock.overdue"
-                                      : "services.pages.clock.running";
-  return {{"name", pages.text(req, name_key)},
-          {"limit", r.limit},
-          {"used", r.used},
-          {"left", std::max(r.left, 0)},
-          {"over", std::max(-r.left, 0)},
-          {"paused_days", r.paused > 0 ? nlohmann::json(r.paused) : nlohmann::json()},
-          {"due", date_text(r.due)},
-          {"overdue", r.overdue},
-          {"running", r.running},
-          {"state", pages.text(req, state_key)}};
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 
 #include "core/normalise.hpp"
 #include "core/text_rules.hpp"
+#include "http/organ_scope.hpp"
 #include "http/percent_encoding.hpp"
 #include "render/pager.hpp"
 #include "services/catalogue_routes.hpp"
@@ -37,12 +38,7 @@ const std::string kReviewBase = "/services/review";
 // ---- who may act for which organ ----
 
 // The organs where the request's principal holds a permission; nullopt: every organ.
-std::optional<std::vector<long long>> organs_of(const http::Request& req, const char* permission) {
-  const auto& authority = req.principal->authority;
-  if (!authority) return std::vector<long long>{};
-  if (authority->everywhere.contains(permission)) return std::nullopt;
-  return authority->organs_for(permission);
-}
+using http::organs_of;
 
 std::string organ_name(ServicePages& p, const http::Request& req, long long id) {
   auto organ = p.identity.organs.get(id);

@@ -643,7 +643,12 @@ class Parser {
     node.outcomes = split_list(yiwang_or_camunda(el, "outcomes"));
 
     const std::string due = yiwang_or_camunda(el, "due", "dueDate");
-    if (!due.empty()) {
+    if (due.starts_with("${") || due.starts_with("#{")) {
+      if (Expression::parse(due))
+        node.due_expression = due;
+      else
+        add_node_problem("workflow.bpmn.bad_due", *index, {{"text", clip(due)}});
+    } else if (!due.empty()) {
       if (auto d = parse_duration(due))
         node.due = std::move(*d);
       else

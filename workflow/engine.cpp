@@ -25,16 +25,9 @@ constexpr int kMaxConflictRetries = 8;
 // kept (CR LF becomes LF); other control characters are refused as in
 // core::check_text, which checks everything else.
 std::string check_opinion(const std::string& text, const char* field, std::size_t max) {
-  std::string lines;
-  lines.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i)
-    if (!(text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) lines += text[i];
-  std::string flat = lines;
-  for (char& c : flat)
-    if (c == '\n') c = ' ';
-  auto ok = core::check_text(flat, field, max, false);
+  auto ok = core::check_lines(text, field, max, false);
   if (!ok) throw Fault(ok.error());
-  return core::trim_text(lines);
+  return *ok;
 }
 
 // The error for acting on a task that is no longer open.

@@ -90,7 +90,10 @@ struct FlowNode {
 
   // user tasks
   Assignment assignment;
-  std::optional<Duration> due;        // yiwang:due / camunda:dueDate as a duration
+  std::optional<Duration> due;  // yiwang:due / camunda:dueDate as a duration
+  // yiwang:due="${var}": an expression giving the duration text when the task
+  // is created (limits a module takes from its configuration); "" when fixed.
+  std::string due_expression;
   std::string form_key;               // yiwang:formKey / camunda:formKey: the owning module's form
   std::vector<std::string> outcomes;  // yiwang:outcomes="同意,不同意"; empty: just 完成
   std::string approve_outcome;        // the outcome counted as approval (default: first outcome)

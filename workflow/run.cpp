@@ -673,6 +673,16 @@ Task Run::create_task(Token& t, const FlowNode& n, int mi_index, const std::stri
     task.organ_id = std::stoll(g.substr(g.rfind('@') + 1));
   }
   if (n.due) task.due_at = format_utc(add_duration(tx_.now, *n.due, tx_.engine.calendar()));
+  if (!n.due_expression.empty()) {
+    auto e = Expression::parse(n.due_expression);
+    if (!e) throw Fault(e.error());
+    auto v = e->evaluate(scope);
+    if (!v) throw Fault(v.error());
+    std::string text = v->is_string() ? v->get<std::string>() : v->dump();
+    auto d = parse_duration(text);
+    if (!d) raise("workflow.bpmn.bad_due", "", {{"text", text}});
+    task.due_at = format_utc(add_duration(tx_.now, *d, tx_.engine.calendar()));
+  }
   task.version = 1;
   task.id = db::insert_returning_id(
       tx_.s,

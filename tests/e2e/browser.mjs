@@ -251,3 +251,46 @@ export async function registerCitizen(page, base, citizen) {
   assert.equal(await error.count(), 0, `registration refused: ${await error.allTextContents()}`);
   assert.equal(pathOf(page), '/account', 'registering signs the citizen in');
 }
+
+// Records the message of any alert() a page manages to run in `dialogs`
+// (dismissing it), so a test can assert that hostile input ran nothing.
+export function catchDialogs(page, dialogs) {
+  page.on('dialog', async (d) => {
+    dialogs.push(d.message());
+    await d.dismiss();
+  });
+  return page;
+}
+
+export function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+// A form control by its label, which may end with the required marker "*".
+export function control(scope, label) {
+  return scope.getByLabel(new RegExp(`^${escapeRegExp(label)}( \\*)?$`));
+}
+
+// On the workbench: opens the task of `step` whose inbox row mentions
+// `rowText`, claims it, chooses the outcome, fills `fields` (label → value,
+// or the option's label for a select) and completes it. `check(page)` runs on
+// the task page before it is claimed.
+export async function completeTask(page, base, { rowText, step, outcome, fields = {}, check }) {
+  await open(page, `${base}/workflow/inbox`);
+  const row = page.locator('table.wf-inbox tbody tr', { hasText: rowText }).filter({ hasText: step });
+  assert.equal(await row.count(), 1, `the ${step} task is in the inbox`);
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), row.getByRole('link').first().click()]);
+  if (check) await check(page);
+  await submit(page, 'Claim');
+  await expectNoAxeViolations(page, `the ${step} task`);
+  const handle = page.getByRole('region', { name: 'Handle' });
+  await handle.getByLabel(outcome, { exact: true }).check();
+  for (const [label, value] of Object.entries(fields)) {
+    const input = control(page, label);
+    if ((await input.evaluate((e) => e.tagName)) === 'SELECT') await input.selectOption({ label: value });
+    else await input.fill(value);
+  }
+  await submit(page, 'Submit');
+  assert.equal(await page.getByRole('alert').count(), 0, `${step} was accepted: ${await page.getByRole('alert').allTextContents()}`);
+  assert.equal(pathOf(page), '/workflow/inbox');
+}

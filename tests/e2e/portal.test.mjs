@@ -24,12 +24,14 @@ import {
   submit,
   pathOf,
   signInDemoStaff,
+  catchDialogs,
 } from './browser.mjs';
 
 let browser;
 let internet;
 let intranet;
 const dialogs = []; // any alert() a page manages to run
+const catchDialogsInto = (page) => catchDialogs(page, dialogs);
 
 const editor = { name: 'sunli.bgs', displayName: '孙丽' };
 const reviewers = [
@@ -51,23 +53,16 @@ after(async () => {
   assert.deepEqual(dialogs, [], 'no script from hostile input ran');
 });
 
-function catchDialogs(page) {
-  page.on('dialog', async (d) => {
-    dialogs.push(d.message());
-    await d.dismiss();
-  });
-  return page;
-}
 
 async function staffPage(person) {
   const context = await newContext(browser);
-  context.on('page', catchDialogs);
+  context.on('page', catchDialogsInto);
   return signInDemoStaff(context, intranet, person.name);
 }
 
 async function publicPage() {
   const context = await newContext(browser);
-  return catchDialogs(await context.newPage());
+  return catchDialogsInto(await context.newPage());
 }
 
 // Opens a public URL until its body holds `text` (pages are dropped from the

@@ -34,6 +34,8 @@ import {
   firstSignInSteps,
   citizenNumber,
   registerCitizen,
+  escapeRegExp,
+  control,
 } from './browser.mjs';
 
 let browser;
@@ -95,14 +97,7 @@ function minimalPdf(title) {
   return Buffer.from(body, 'latin1');
 }
 
-function escapeRegExp(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
-// A form control by its label, which may end with the required marker "*".
-function control(scope, label) {
-  return scope.getByLabel(new RegExp(`^${escapeRegExp(label)}( \\*)?$`));
-}
 
 // The value the apply form shows for a field the government fills in.
 async function boundValue(page, label) {

@@ -20,16 +20,16 @@ TEST(WorkflowDemo, TheDemoCityHasADocumentInTheHeadsInbox) {
   ASSERT_EQ(test::run_yiwang({"--data-dir", d, "init"}).status, 0);
   auto demo = test::run_yiwang({"--data-dir", d, "demo"});
   ASSERT_EQ(demo.status, 0) << demo.err;
-  // 发文办理, the platform's 差评整改 and 网站信息发布审核, and the four demo services
-  // (data/processes/).
-  EXPECT_NE(demo.out.find("已部署 7 个流程"), std::string::npos) << demo.out;
+  // 发文办理, the platform's 差评整改, 网站信息发布审核, 互动交流来信办理 and
+  // 政府信息公开申请办理, and the four demo services (data/processes/).
+  EXPECT_NE(demo.out.find("已部署 9 个流程"), std::string::npos) << demo.out;
   {
     auto opened = test::open_installation(d);
     ASSERT_TRUE(opened);
     auto& a = *opened;
     auto defs = a.workflow().definitions();
     ASSERT_TRUE(defs);
-    ASSERT_EQ(defs->size(), 7u);
+    ASSERT_EQ(defs->size(), 9u);
     auto office = std::find_if(defs->begin(), defs->end(),
                                [](const auto& d) { return d.key == "office_dispatch"; });
     ASSERT_NE(office, defs->end());
