@@ -378,6 +378,10 @@ void Application::register_routes() {
       std::unique_ptr<portal::ReportPages>(new portal::ReportPages{*services_, *portal_});
   portal::register_report_routes(router_, *report_pages_);
   portal::add_report_nav(*pages_);
+  consultation_pages_ = std::unique_ptr<portal::ConsultationPages>(
+      new portal::ConsultationPages{*services_, *portal_});
+  portal::register_consultation_routes(router_, *consultation_pages_);
+  portal::add_consultation_nav(*pages_);
   portal::register_letter_routes(router_, *pages_, *portal_);
   letter_desk_ = std::unique_ptr<portal::LetterDesk>(new portal::LetterDesk{*services_, *portal_});
   portal::register_letter_desk_routes(router_, *letter_desk_);

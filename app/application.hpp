@@ -34,6 +34,7 @@
 #include "identity/sign_in.hpp"
 #include "mail/outbox.hpp"
 #include "mail/smtp_sender.hpp"
+#include "portal/consultation_routes.hpp"
 #include "portal/disclosure_routes.hpp"
 #include "portal/editor_routes.hpp"
 #include "portal/letter_desk_routes.hpp"
@@ -161,6 +162,7 @@ class Application {
   std::unique_ptr<portal::EditorPages> editor_pages_;
   std::unique_ptr<portal::DisclosurePages> disclosure_pages_;
   std::unique_ptr<portal::ReportPages> report_pages_;
+  std::unique_ptr<portal::ConsultationPages> consultation_pages_;
   std::unique_ptr<portal::LetterDesk> letter_desk_;
   std::unique_ptr<search::SearchIndex> search_;
   std::unique_ptr<search::Indexer> indexer_;        // while serving

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "ca/permissions.hpp"
+#include "core/china_time.hpp"
+#include "core/civil_date.hpp"
 #include "core/identifier.hpp"
 #include "identity/permissions.hpp"
 #include "portal/article_import.hpp"
@@ -591,6 +593,46 @@ Result<DemoRecords> load_demo_records(db::Database& db, registry::RegistryStore&
   });
 }
 
+// 征集调查: a draft policy open for comment and a survey, both open for the
+// next four weeks from the day the demo is loaded; created once.
+Result<int> load_demo_consultations(identity::OrganStore& organs,
+                                    portal::ConsultationStore& consultations,
+                                    const audit::AuditEvent& who) {
+  auto office = demo_organ(organs, 2);
+  if (!office) return std::unexpected(office.error());
+  auto existing = consultations.list({});
+  if (!existing) return std::unexpected(existing.error());
+  auto today = core::china_today();
+  std::string from = core::format_iso_date(today - std::chrono::days(3)),
+              to = core::format_iso_date(today + std::chrono::days(25));
+  const std::vector<portal::ConsultationInput> demo = {
+      {"consultation", office->id, "示范市优化营商环境若干措施（征求意见稿）",
+       "为进一步优化营商环境，市政府办公室起草了本措施，现向社会公开征求意见。",
+       "<h2>一、总体要求</h2><p>以市场主体需求为导向，推进政务服务“一网通办”，企业开办"
+       "一个工作日办结。</p><h2>二、主要措施</h2><ol><li>推行涉企经营许可“证照分离”。</li>"
+       "<li>工程建设项目审批全流程不超过 60 个工作日。</li><li>政务服务事项全部实现网上"
+       "可办。</li></ol>",
+       from, to, ""},
+      {"survey", office->id, "2026年政务服务满意度调查",
+       "请您对本市政务服务作出评价，约需 2 分钟。", "", from, to,
+       "您对网上办事的总体评价\n满意\n基本满意\n不满意\n\n[多选]您希望优先改进的方面\n"
+       "材料精简\n办理时限\n网站易用\n窗口服务\n"},
+  };
+  portal::ConsultationStore::Actor by{who.account, who.account, who};
+  int made = 0;
+  for (const auto& in : demo) {
+    if (std::any_of(existing->items.begin(), existing->items.end(),
+                    [&](const auto& c) { return c.title == in.title; }))
+      continue;
+    auto c = consultations.create(in, by);
+    if (!c) return std::unexpected(c.error());
+    auto published = consultations.publish(c->id, c->version, by);
+    if (!published) return std::unexpected(published.error());
+    ++made;
+  }
+  return made;
+}
+
 Result<DemoPortal> load_demo_portal(identity::OrganStore& organs, identity::AccountStore& accounts,
                                     identity::RoleStore& roles, portal::Portal& portal,
                                     const std::filesystem::path& share_dir,
@@ -621,6 +663,12 @@ Result<DemoPortal> load_demo_portal(identity::OrganStore& organs, identity::Acco
         {portal::perm::kDisclosureHandle, portal::perm::kReportEdit}},
        "wangfang.fgw",
        3},
+      // 征集调查 of 市政府办公室: 刘洋 publishes them and moderates the comments.
+      {{"征集调查管理",
+        "发布意见征集和问卷调查，审核留言，公布采纳情况",
+        {portal::perm::kConsultationManage}},
+       "liuyang.bgs",
+       2},
       // Its annual report is reviewed like every article of the organ: 李军
       // first, 王芳 second, 林海 of 市政府办公室 last.
       {{std::string(portal::kFirstReviewRole), "网站信息初审", review}, "lijun.fgw", 3},
@@ -667,6 +715,9 @@ Result<DemoPortal> load_demo_portal(identity::OrganStore& organs, identity::Acco
     return std::unexpected(e);
   }
   out.articles = static_cast<int>(imported->imported);
+  auto consulted = load_demo_consultations(organs, portal.consultations(), who);
+  if (!consulted) return std::unexpected(consulted.error());
+  out.consultations = *consulted;
   return out;
 }
 

@@ -137,8 +137,9 @@ Result<DemoRecords> load_demo_records(db::Database& db, registry::RegistryStore&
                                       const audit::AuditEvent& who);
 
 struct DemoPortal {
-  int columns = 0;   // columns created or changed by this run
-  int articles = 0;  // articles published by this run
+  int columns = 0;        // columns created or changed by this run
+  int articles = 0;       // articles published by this run
+  int consultations = 0;  // consultations and surveys published by this run
 };
 
 // The demo city's site: the columns of data/portal/columns.json, the

@@ -10,6 +10,7 @@
 #include "http/download.hpp"
 #include "http/organ_scope.hpp"
 #include "portal/active_organs.hpp"
+#include "portal/page_model.hpp"
 #include "portal/permissions.hpp"
 #include "render/pager.hpp"
 #include "render/select_options.hpp"
@@ -27,22 +28,11 @@ const std::string kStaffBase = "/portal/disclosure";
 const render::PageRenderer& pages_of(DisclosurePages& p) { return p.identity.pages; }
 
 http::Response internal(DisclosurePages& p, const http::Request& req, const Error& e) {
-  (void)pages_of(p).user_message(req, e);  // logs it
-  return pages_of(p).error(req, 500, "http.internal_error");
+  return internal_error(pages_of(p), req, e);
 }
 
 http::Response not_found(DisclosurePages& p, const http::Request& req) {
   return pages_of(p).error(req, 404, "portal.disclosure.not_found");
-}
-
-long long number_of(std::string_view text) {
-  long long n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  return ec == std::errc() && end == text.data() + text.size() ? n : 0;
-}
-
-nlohmann::json null_if_empty(const std::string& s) {
-  return s.empty() ? nlohmann::json() : nlohmann::json(s);
 }
 
 std::string state_text(DisclosurePages& p, const http::Request& req, RequestState s) {
@@ -212,21 +202,6 @@ Result<std::vector<std::pair<std::string, std::string>>> organ_options(Disclosur
   return out;
 }
 
-// Errors by field (the first of each) and as a list for the summary.
-void add_errors(DisclosurePages& p, const http::Request& req, const std::vector<Error>& errors,
-                nlohmann::json& m) {
-  nlohmann::json by_field = nlohmann::json::object(), list = nlohmann::json::array();
-  for (const auto& e : errors) {
-    std::string text = pages_of(p).user_message(req, e);
-    std::string field = e.field.empty() ? "request" : e.field;
-    if (!by_field.contains(field)) by_field[field] = text;
-    list.push_back({{"field", field}, {"message", text}});
-  }
-  m["errors"] = by_field;
-  m["error_list"] = list;
-  m["has_errors"] = !list.empty();
-}
-
 http::Response new_page(DisclosurePages& p, const http::Request& req, const Typed& typed,
                         const RequestApplicant& who, int status) {
   const auto& pages = pages_of(p);
@@ -257,7 +232,7 @@ http::Response new_page(DisclosurePages& p, const http::Request& req, const Type
             {"address", in.address},       {"info_name", in.info_name},
             {"doc_number", in.doc_number}, {"description", in.description}};
   m["action"] = kPublicBase + "/new";
-  add_errors(p, req, typed.errors, m);
+  add_field_errors(pages_of(p), req, typed.errors, m, "request");
   return pages.form_page(req, "portal/disclosure_new", "portal.disclosure.new.title", m, status);
 }
 
@@ -347,7 +322,8 @@ http::Response request_page(DisclosurePages& p, http::Request& req, const Reques
   m["corrected"] = done == "corrected";
   m["correct_action"] = kPublicBase + "/" + (*r)->number + "/correct";
   m["typed_description"] = typed ? *typed : (*r)->description;
-  add_errors(p, req, error ? std::vector<Error>{*error} : std::vector<Error>{}, m);
+  add_field_errors(pages_of(p), req, error ? std::vector<Error>{*error} : std::vector<Error>{}, m,
+                   "request");
   return pages_of(p).form_page(req, "portal/disclosure_request", "portal.disclosure.request.title",
                                m, error ? 400 : 200);
 }

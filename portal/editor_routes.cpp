@@ -12,6 +12,7 @@
 #include "core/text_rules.hpp"
 #include "http/organ_scope.hpp"
 #include "http/percent_encoding.hpp"
+#include "portal/page_model.hpp"
 #include "portal/permissions.hpp"
 #include "portal/site_health.hpp"
 #include "portal/text_diff.hpp"
@@ -61,12 +62,6 @@ std::string state_text(EditorPages& p, const http::Request& req, ArticleState s)
 std::string organ_name(EditorPages& p, long long id) {
   auto organ = p.portal.organs().get(id);
   return organ && *organ ? (*organ)->name : std::string();
-}
-
-long long number_of(const std::string& text) {
-  long long n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  return ec == std::errc() && end == text.data() + text.size() ? n : 0;
 }
 
 // ---- the editor's form ----

@@ -7,6 +7,7 @@
 #include "core/text_rules.hpp"
 #include "identity/admin_pages.hpp"
 #include "identity/services.hpp"
+#include "portal/page_model.hpp"
 #include "render/pager.hpp"
 
 namespace yiwang::portal {
@@ -15,20 +16,6 @@ namespace {
 
 constexpr int kPageSize = 20;
 constexpr int kCacheSeconds = 3600;  // pages are dropped on change; this bounds the rest
-
-nlohmann::json null_if_empty(const std::string& s) {
-  return s.empty() ? nlohmann::json() : nlohmann::json(s);
-}
-
-// Text of several lines as paragraphs (escaped by the template).
-nlohmann::json lines_of(const std::string& text) {
-  nlohmann::json out = nlohmann::json::array();
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line))
-    if (!core::trim_text(line).empty()) out.push_back({{"text", line}});
-  return out;
-}
 
 std::string kind_name(const http::Request& req, const LetterRules& rules, const std::string& key) {
   const LetterKind* k = rules.kind(key);

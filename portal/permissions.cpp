@@ -8,6 +8,7 @@ void declare_portal_permissions(identity::PermissionCatalogue& c) {
   c.declare({perm::kSiteHealth, {identity::AccountKind::staff}});
   c.declare({perm::kDisclosureHandle, {identity::AccountKind::staff}});
   c.declare({perm::kReportEdit, {identity::AccountKind::staff}});
+  c.declare({perm::kConsultationManage, {identity::AccountKind::staff}});
   c.declare({perm::kLetterRead, {identity::AccountKind::staff}});
 }
 

@@ -23,6 +23,9 @@ inline constexpr const char* kDisclosureHandle = "portal.disclosure.handle";
 // staff, by role (依申请公开负责人): the organ's annual report on government
 // information disclosure — generate, edit, submit it for publication.
 inline constexpr const char* kReportEdit = "portal.report.edit";
+// staff, by role (征集调查管理): the organ's consultations on drafts and its
+// surveys — write, publish, moderate comments, publish the adoption summary.
+inline constexpr const char* kConsultationManage = "portal.consultation.manage";
 // staff, by role (信箱管理员, 信件办理, 信件审核, 信件督办): the letters of
 // 互动交流 assigned to the organs granted (and, granted for the mailbox
 // organ, those not yet assigned). Handling them is done through the tasks of

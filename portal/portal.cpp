@@ -16,7 +16,8 @@ Portal::Portal(const PortalParts& p)
       letter_process_(p.engine, letters_, p.organs, p.share_dir),
       requests_(p.db, p.organs, p.calendar, p.keys, p.clock),
       desk_(p.engine, requests_, p.organs, p.share_dir),
-      reports_(p.db, p.organs, articles_, columns_, requests_) {
+      reports_(p.db, p.organs, articles_, columns_, requests_),
+      consultations_(p.db, p.organs, p.clock) {
   register_review_steps(p.engine, articles_);
   letter_process_.register_steps(p.catalogue);
   desk_.register_steps({});
@@ -28,10 +29,11 @@ std::vector<db::Migration> Portal::letter_migrations() { return LetterStore::mig
 
 std::vector<db::Migration> Portal::migrations() {
   std::vector<db::Migration> all;
-  for (auto list : {ColumnStore::migrations(), ArticleStore::migrations(),
-                    SiteChanges::migrations(), ArticleStore::disclosure_migrations(),
-                    letter_migrations(), search::SearchDocuments::migrations(),
-                    DisclosureStore::migrations(), AnnualReports::migrations()})
+  for (auto list :
+       {ColumnStore::migrations(), ArticleStore::migrations(), SiteChanges::migrations(),
+        ArticleStore::disclosure_migrations(), letter_migrations(),
+        search::SearchDocuments::migrations(), DisclosureStore::migrations(),
+        AnnualReports::migrations(), ConsultationStore::migrations()})
     all.insert(all.end(), list.begin(), list.end());
   return all;
 }

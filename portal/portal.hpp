@@ -15,6 +15,7 @@
 #include "portal/article_review.hpp"
 #include "portal/article_store.hpp"
 #include "portal/column_store.hpp"
+#include "portal/consultation_store.hpp"
 #include "portal/disclosure_desk.hpp"
 #include "portal/disclosure_store.hpp"
 #include "portal/letter_config.hpp"
@@ -58,6 +59,7 @@ class Portal {
   DisclosureStore& requests() { return requests_; }
   DisclosureDesk& desk() { return desk_; }
   AnnualReports& reports() { return reports_; }
+  ConsultationStore& consultations() { return consultations_; }
   identity::OrganStore& organs() { return organs_; }
   const std::string& base_url() const { return base_url_; }
 
@@ -77,6 +79,7 @@ class Portal {
   DisclosureStore requests_;
   DisclosureDesk desk_;
   AnnualReports reports_;
+  ConsultationStore consultations_;
   search::SearchIndex* search_ = nullptr;
 };
 

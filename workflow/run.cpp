@@ -680,7 +680,7 @@ Task Run::create_task(Token& t, const FlowNode& n, int mi_index, const std::stri
     if (!v) throw Fault(v.error());
     std::string text = v->is_string() ? v->get<std::string>() : v->dump();
     auto d = parse_duration(text);
-    if (!d) raise("workflow.bpmn.bad_due", "", {{"text", text}});
+    if (!d) raise("workflow.due_invalid", "", {{"text", text}, {"expression", n.due_expression}});
     task.due_at = format_utc(add_duration(tx_.now, *d, tx_.engine.calendar()));
   }
   task.version = 1;

@@ -364,8 +364,11 @@ class AuthorizationMatrixTest : public ::testing::Test {
           // answer 404 alike for an article that does not exist and one of
           // an organ outside the editor's grant; portal_test covers which.
           value = "999999";
-        } else if (name == "id" && (previous == "letters" || previous == "annual-reports")) {
-          // Letters and annual reports: an id that names none. Their pages
+        } else if (name == "comment" ||
+                   (name == "id" && (previous == "letters" || previous == "annual-reports" ||
+                                     previous == "consultations"))) {
+          // Letters, annual reports, consultations and their comments: an id
+          // that names none. Their pages
           // answer 404 alike for one that does not exist and one outside the
           // viewer's organs (or unpublished); letters_test and
           // disclosure_test cover which.

@@ -137,8 +137,9 @@ TEST(Cli, DemoCreatesStaffAccountsWithRolesOnce) {
   // three roles of the demo document flow and the six of online services
   // (受理窗口, 审批, 差评整改, 证照管理员, 事项编辑, 事项审核) and the five of the
   // site (网站编辑, 网站初审, 网站复审, 网站终审, 网站管理员), the four of
-  // 互动交流 (信箱管理员, 信件办理, 信件审核, 信件督办) and the two of 依申请公开
-  ASSERT_EQ(roles->size(), 22u);
+  // 互动交流 (信箱管理员, 信件办理, 信件审核, 信件督办), the two of 依申请公开
+  // (依申请公开经办, 依申请公开负责人) and 征集调查管理
+  ASSERT_EQ(roles->size(), 23u);
   auto staff_role = std::find_if(roles->begin(), roles->end(), [](const auto& r) {
     return r.name == yiwang::app::kDemoStaffRole;
   });

@@ -217,7 +217,8 @@ TEST_F(LetterTest, ACitizenWritesSignedInOrAnonymouslyWhereAllowed) {
     s << "SELECT data FROM portal_letters WHERE id = " << signed_in.second, soci::into(stored);
     return {};
   }));
-  EXPECT_FALSE(contains(stored, "示范科技有限公司")) << "the writer's name is sealed in the database";
+  EXPECT_FALSE(contains(stored, "示范科技有限公司"))
+      << "the writer's name is sealed in the database";
 }
 
 TEST_F(LetterTest, ProblemsAreNamedAtTheirFieldsAndWhatWasTypedIsKept) {

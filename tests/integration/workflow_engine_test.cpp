@@ -3,6 +3,7 @@
 #include <atomic>
 #include <thread>
 
+#include <fmt/chrono.h>
 #include <gtest/gtest.h>
 
 #include "core/text_rules.hpp"
@@ -509,6 +510,23 @@ TEST_F(WorkflowEngine, WorkingDayTimersSkipHolidays) {
   EXPECT_EQ(late_due, review.due_at);
   // 1–7 Oct are holidays: the 2 working days after 30 Sep are 8 and 9 Oct.
   EXPECT_EQ(review.due_at, "2026-10-09T01:00:00Z");
+}
+
+TEST_F(WorkflowEngine, ADueTimeMayComeFromAnExpression) {
+  w.deploy(bpmn(
+      "due", kStart + ut("review", "审核", "yiwang:assignee=\"liu\" yiwang:due=\"${reviewDue}\"") +
+                 kEnd + flow("f1", "start", "review") + flow("f2", "review", "end")));
+  auto start = w.clock;
+  auto i = w.start("due", "zhang", {{"reviewDue", "PT4H"}});
+  EXPECT_EQ(w.open_at(i.id, "review").due_at,
+            fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", start + std::chrono::hours(4)));
+  wf::Engine::StartInput bad;
+  bad.process_key = "due";
+  bad.variables = {{"reviewDue", "soon"}};
+  auto refused = w.engine->start(bad, w.actor("zhang"));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().key, "workflow.due_invalid");
+  EXPECT_EQ(refused.error().params["text"], "soon");
 }
 
 TEST_F(WorkflowEngine, IntermediateTimerFiresAfterARestart) {

@@ -1014,7 +1014,9 @@ const std::vector<ProblemCase>& problem_cases() {
                  around(task(R"(yiwang:assignee="a" yiwang:due="3天")"))},
                 {"bad_due_camunda", "workflow.bpmn.bad_due", "T",
                  around(task(
-                     R"(yiwang:assignee="a" camunda:dueDate="${dueDate}" xmlns:camunda="http://camunda.org/schema/1.0/bpmn")"))},
+                     R"(yiwang:assignee="a" camunda:dueDate="3天" xmlns:camunda="http://camunda.org/schema/1.0/bpmn")"))},
+                {"bad_due_expression", "workflow.bpmn.bad_due", "T",
+                 around(task(R"(yiwang:assignee="a" yiwang:due="${handleDue +}")"))},
                 {"bad_approve_outcome", "workflow.bpmn.bad_approve_outcome", "T",
                  around(task(
                      R"(yiwang:assignee="a" yiwang:outcomes="同意,不同意" yiwang:approveOutcome="批准")"))},
