@@ -44,22 +44,10 @@ class ConsultationTest : public ::testing::Test {
     ASSERT_TRUE(manager);
     ASSERT_TRUE(app.roles().grant(world_.staff(*server_, "zheng.ji", "征集甲", world_.organ_a.id),
                                   manager->id, world_.organ_a.id, false, sec));
-    for (auto [name, number, phone] :
-         {std::tuple{"li.ming", "350102199001011238", "13800138000"},
-          std::tuple{"wang.fang", "11010519491231002X", "13800138009"}}) {
-      std::string password = std::string("Citizen-") + phone;
-      auto r = app.accounts().register_public(identity::AccountKind::citizen,
-                                              {.name = name,
-                                               .password = password,
-                                               .password_confirm = password,
-                                               .email = std::string(name) + "@example.cn",
-                                               .phone = phone,
-                                               .address = "示范市中山路1号",
-                                               .real_name = "公民",
-                                               .citizen_number = number},
-                                              app.password_policy(), test::by_account("-"));
-      ASSERT_TRUE(r) << r.error().key;
-    }
+    ASSERT_NO_FATAL_FAILURE(
+        world_.citizen(*server_, "li.ming", "公民", "350102199001011238", "13800138000"));
+    ASSERT_NO_FATAL_FAILURE(
+        world_.citizen(*server_, "wang.fang", "公民", "11010519491231002X", "13800138009"));
     app.authorizer().clear_cache();
   }
 

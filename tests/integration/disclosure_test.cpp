@@ -66,22 +66,10 @@ class DisclosureTest : public ::testing::Test {
                                   false, sec));
     ASSERT_TRUE(app.roles().grant(world_.staff(*server_, "nian.bao", "年报甲", a), reporter->id, a,
                                   false, sec));
-    auto citizen = [&](const char* name, const char* real, const char* number, const char* phone) {
-      std::string password = std::string("Citizen-") + phone;
-      auto r = app.accounts().register_public(identity::AccountKind::citizen,
-                                              {.name = name,
-                                               .password = password,
-                                               .password_confirm = password,
-                                               .email = std::string(name) + "@example.cn",
-                                               .phone = phone,
-                                               .address = "示范市中山路1号",
-                                               .real_name = real,
-                                               .citizen_number = number},
-                                              app.password_policy(), test::by_account("-"));
-      EXPECT_TRUE(r) << r.error().key << " " << r.error().field;
-    };
-    citizen("li.ming", "李明", kCitizenNumber, "13800138000");
-    citizen("wang.fang", "王芳", "11010519491231002X", "13800138009");
+    ASSERT_NO_FATAL_FAILURE(
+        world_.citizen(*server_, "li.ming", "李明", kCitizenNumber, "13800138000"));
+    ASSERT_NO_FATAL_FAILURE(
+        world_.citizen(*server_, "wang.fang", "王芳", "11010519491231002X", "13800138009"));
     app.authorizer().clear_cache();
   }
 

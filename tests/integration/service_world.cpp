@@ -96,6 +96,24 @@ long long ServiceWorld::staff(TestServer& server, const std::string& name,
   return a->account.id;
 }
 
+void ServiceWorld::citizen(TestServer& server, const std::string& name,
+                           const std::string& real_name, const std::string& citizen_number,
+                           const std::string& phone) {
+  auto& app = server.app();
+  std::string password = "Citizen-" + phone;
+  auto r = app.accounts().register_public(identity::AccountKind::citizen,
+                                          {.name = name,
+                                           .password = password,
+                                           .password_confirm = password,
+                                           .email = name + "@example.cn",
+                                           .phone = phone,
+                                           .address = "示范市中山路1号",
+                                           .real_name = real_name,
+                                           .citizen_number = citizen_number},
+                                          app.password_policy(), by_account("-"));
+  ASSERT_TRUE(r) << r.error().key << " " << r.error().field;
+}
+
 void ServiceWorld::set_up(TestServer& server) {
   auto& app = server.app();
   auto sec = by_account("secadmin");

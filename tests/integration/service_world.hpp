@@ -36,6 +36,10 @@ struct ServiceWorld {
   // A civil servant with a changed password (ready to sign in); its id.
   long long staff(TestServer& server, const std::string& name, const std::string& display,
                   long long organ);
+  // A citizen registered as on the portal (password "Citizen-<phone>",
+  // e-mail <name>@example.cn); fails the test when refused.
+  void citizen(TestServer& server, const std::string& name, const std::string& real_name,
+               const std::string& citizen_number, const std::string& phone);
 };
 
 }  // namespace yiwang::test

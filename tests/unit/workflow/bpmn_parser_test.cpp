@@ -1049,8 +1049,7 @@ const std::vector<ProblemCase>& problem_cases() {
                  around(task(
                      mi_task,
                      R"(<bpmn:multiInstanceLoopCharacteristics yiwang:collection="signers" yiwang:completion="most" />)"))},
-                {"completion_conflict",
-                 "workflow.bpmn.completion_conflict", "T", around(task(mi_task, R"(<bpmn:multiInstanceLoopCharacteristics yiwang:collection="signers" yiwang:completion="any"><bpmn:completionCondition>${done}</bpmn:completionCondition></bpmn:multiInstanceLoopCharacteristics>)"))},
+                {"completion_conflict", "workflow.bpmn.completion_conflict", "T", around(task(mi_task, R"(<bpmn:multiInstanceLoopCharacteristics yiwang:collection="signers" yiwang:completion="any"><bpmn:completionCondition>${done}</bpmn:completionCondition></bpmn:multiInstanceLoopCharacteristics>)"))},
                 {"bad_timer", "workflow.bpmn.bad_timer", "T",
                  around(
                      R"(<bpmn:intermediateCatchEvent id="T"><bpmn:timerEventDefinition><bpmn:timeDuration>soon</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>)")},
